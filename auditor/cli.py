@@ -1,0 +1,224 @@
+"""Headless commands: ``python -m auditor …`` and ``catalog-auditor …``.
+
+A contract other tools rely on: exit 0 on success, 1 on failure, 2 on
+usage errors; failures print one clear line on stderr, never a traceback.
+The commands call the same core functions as the desktop app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import AuditorError, StoreError
+from .output import write_csv, write_json, write_table
+from .queries import TRACK_TABLE_COLUMNS, track_rows
+from .scan import ScanProgress, ScanSummary, run_scan
+from .store import Store
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure to report as one line with exit code 1."""
+
+
+def _open_store(path: str, *, create: bool) -> Store:
+    db_path = Path(path)
+    if create and db_path.parent and not db_path.parent.exists():
+        raise CliError(f"cannot create audit database {db_path}: folder {db_path.parent} does not exist")
+    if create and db_path.exists() and not os.access(db_path, os.W_OK):
+        raise CliError(f"cannot write audit database {db_path}: permission denied")
+    if create and not db_path.exists() and not os.access(db_path.parent or Path("."), os.W_OK):
+        raise CliError(f"cannot create audit database {db_path}: folder is not writable")
+    try:
+        return Store(db_path, create=create)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+
+
+# --- progress rendering -------------------------------------------------------------
+
+class ProgressPrinter:
+    """A one-line bar on a terminal; plain lines (every 10 % or 5 s) otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_line = 0.0
+        self.last_percent = -10
+
+    def __call__(self, event: ScanProgress) -> None:
+        if event.phase == "counting":
+            return
+        percent = int(100 * event.files_done / event.files_total) if event.files_total else 100
+        eta = f" · ETA {_duration(event.eta_seconds)}" if event.eta_seconds else ""
+        text = (f"{percent:3d}% {event.files_done:,}/{event.files_total:,} files"
+                f" · {event.bytes_read / 1e6:,.1f} MB read · {event.failed:,} failed{eta}")
+        if self.tty:
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r[{bar:<25}] {text}\x1b[K")
+            if event.phase == "done":
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        now = time.monotonic()
+        if event.phase == "done" or percent >= self.last_percent + 10 or now - self.last_line >= 5:
+            self.stream.write(f"scan: {text}\n")
+            self.stream.flush()
+            self.last_line, self.last_percent = now, percent
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def print_summary(summary: ScanSummary, out: TextIO) -> None:
+    out.write(
+        f"Scan {summary.status}: {summary.seen:,} seen · {summary.read:,} read · "
+        f"{summary.unchanged:,} unchanged · {summary.missing:,} missing · "
+        f"{summary.failed:,} failed · {summary.problems:,} skipped with a problem · "
+        f"{summary.elapsed:.1f} s ({summary.workers} workers)\n")
+    for path, reason in summary.failures[:10]:
+        out.write(f"  failed: {path}: {reason}\n")
+    if len(summary.failures) > 10 or summary.failed > len(summary.failures[:10]):
+        out.write(f"  … see `errors --db` for all {summary.failed + summary.problems:,} problems\n")
+
+
+# --- commands ---------------------------------------------------------------------
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        raise CliError(f"path does not exist: {missing[0]}")
+    store = _open_store(args.db, create=True)
+    cancel = threading.Event()
+    try:
+        summary = run_scan(store, args.paths, workers=args.workers, cancel=cancel,
+                           progress=None if args.quiet else ProgressPrinter(sys.stderr),
+                           file_timeout=args.timeout)
+    except KeyboardInterrupt:
+        cancel.set()
+        sys.stderr.write("\nscan interrupted; what was read is saved — run the same command to resume\n")
+        return EXIT_FAILURE
+    finally:
+        store.close()
+    print_summary(summary, sys.stdout)
+    return EXIT_OK if summary.status == "completed" else EXIT_FAILURE
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> None:
+    if fmt == "json":
+        write_json(rows, sys.stdout)
+    elif fmt == "csv":
+        write_csv(rows, sys.stdout)
+    else:
+        write_table(rows, sys.stdout, table_columns)
+
+
+def cmd_tracks(args: argparse.Namespace) -> int:
+    store = _open_store(args.db, create=False)
+    with store:
+        rows = track_rows(store, include_missing=args.include_missing)
+    _emit(rows, args.format, TRACK_TABLE_COLUMNS)
+    return EXIT_OK
+
+
+def cmd_errors(args: argparse.Namespace) -> int:
+    store = _open_store(args.db, create=False)
+    with store:
+        scan = store.last_scan()
+        rows = [{"path": r["path"], "stage": r["stage"], "reason": r["reason"]}
+                for r in store.scan_errors(scan["id"] if scan and not args.all else None)]
+        rows += [{"path": t["path"], "stage": "read", "reason": t["error"]}
+                 for t in store.db["tracks"].rows_where("error is not null and status = 'present'",
+                                                        order_by="path")]
+    _emit(rows, args.format, ("path", "stage", "reason"))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import build_demo_catalog
+
+    target = Path(args.dir)
+    summary = build_demo_catalog(target)
+    print(f"Demo catalog written to {target}: {summary.tracks} tracks, "
+          f"{summary.total_bytes / 1e6:.1f} MB")
+    if args.db:
+        return cmd_scan(argparse.Namespace(paths=[str(target)], db=args.db, workers=args.workers,
+                                           quiet=False, timeout=30.0))
+    return EXIT_OK
+
+
+# --- parser -------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="catalog-auditor",
+        description="Audit audio catalogs for mass-produced (AI-farm) patterns, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = sub.add_parser("scan", help="scan folders, files or ZIP deliveries into an audit database")
+    scan.add_argument("paths", nargs="+", metavar="PATH")
+    scan.add_argument("--db", required=True, help="audit database (.sqlite), created if needed")
+    scan.add_argument("--workers", type=int, default=None,
+                      help="reader processes (default: CPU count; 0 = read in this process)")
+    scan.add_argument("--timeout", type=float, default=30.0, help="per-file time limit in seconds")
+    scan.add_argument("--quiet", action="store_true", help="no progress output")
+    scan.set_defaults(func=cmd_scan)
+
+    tracks = sub.add_parser("tracks", help="list tracks with tags, credits and technical properties")
+    tracks.add_argument("--db", required=True)
+    tracks.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    tracks.add_argument("--include-missing", action="store_true", help="also list vanished files")
+    tracks.set_defaults(func=cmd_tracks)
+
+    errors = sub.add_parser("errors", help="list files that could not be read and why")
+    errors.add_argument("--db", required=True)
+    errors.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    errors.add_argument("--all", action="store_true", help="problems of every scan, not just the last")
+    errors.set_defaults(func=cmd_errors)
+
+    demo = sub.add_parser("demo", help="build the demo catalog (and scan it with --db)")
+    demo.add_argument("dir", metavar="DIR")
+    demo.add_argument("--db", help="also scan the catalog into this audit database")
+    demo.add_argument("--workers", type=int, default=None)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "workers", None) is not None and args.workers < 0:
+        parser.error("--workers must be 0 or more")
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        sys.stderr.write(f"catalog-auditor: error: {exc}\n")
+        return EXIT_FAILURE
+    except AuditorError as exc:
+        sys.stderr.write(f"catalog-auditor: error: {exc}\n")
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:
+        sys.stderr.write(f"catalog-auditor: error: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
