@@ -4,7 +4,7 @@ Guarantees:
 
 * **Read-only.**  The file is opened with ``open(path, "rb")`` and mutagen is
   handed that file object, so no code path below can write; nothing here
-  calls ``save()``, ``add_tags()`` or ``delete()``.
+  saves, adds or deletes tags (a test greps the core for such calls).
 * **Never raises for a bad file.**  Every failure (corrupt data, wrong
   extension, permission denied, a timeout raised by the scan's watchdog)
   becomes ``TrackRecord.error`` with a sentence a user can act on.
@@ -181,7 +181,11 @@ def _open_with_mutagen(fileobj: BinaryIO, sniffed: str | None) -> tuple[Any, str
     try:
         audio = mutagen.File(fileobj)
     except Exception as exc:
-        return None, error or f"damaged or unsupported audio data: {_reason(exc)}"
+        if error:
+            return None, error
+        if sniffed is None:
+            return None, f"not a recognised audio file: no known audio signature ({_reason(exc)})"
+        return None, f"damaged or unsupported audio data: {_reason(exc)}"
     if audio is not None and isinstance(audio, MP3):  # reload without merging ID3v1 into v2
         fileobj.seek(0)
         audio = MP3(fileobj, load_v1=False)
@@ -189,7 +193,8 @@ def _open_with_mutagen(fileobj: BinaryIO, sniffed: str | None) -> tuple[Any, str
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    """mutagen's message without the (temporary, repeated) file name."""
+    text = re.sub(r"'[^']*' (is not|does not)", r"file \1", str(exc).strip()) or type(exc).__name__
     return text[:300]
 
 

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .archive import ArchiveExtractor
@@ -126,9 +126,15 @@ def run_scan(
             summary.status = "completed"
     except BaseException:
         summary.status = "failed"
-        run.flush(force=True)
         summary.elapsed = time.monotonic() - run.started
-        store.finish_scan(scan_id, summary.status, summary.counts())
+        try:  # keep what was read if the store still works; never mask the original error
+            run.flush(force=True)
+        except BaseException:
+            pass
+        try:
+            store.finish_scan(scan_id, summary.status, summary.counts())
+        except BaseException:
+            pass  # the next scan marks this run 'interrupted'
         raise
     summary.elapsed = time.monotonic() - run.started
     store.finish_scan(scan_id, summary.status, summary.counts())
