@@ -146,6 +146,9 @@ def _read_open_file(fileobj: BinaryIO, base: dict[str, Any], extension: str) -> 
             f"extension {extension} suggests {expected}, but the content is {fmt}; read as {fmt}")
     _collect_tags(audio, fileobj, fmt, collector)
     props = _audio_props(audio, fmt, collector)
+    if not props.duration and not props.sample_rate:
+        return TrackRecord(**base, sha256=sha256, format=fmt, sniffed_format=sniffed,
+                           format_mismatch=mismatch, error=f"{fmt} container holds no audio stream")
     values, primary, conflicts = _assemble_fields(collector)
     credits = _assemble_credits(collector)
     _check_values(primary, collector)
@@ -194,7 +197,12 @@ def _open_with_mutagen(fileobj: BinaryIO, sniffed: str | None) -> tuple[Any, str
 
 def _reason(exc: Exception) -> str:
     """mutagen's message without the (temporary, repeated) file name."""
-    text = re.sub(r"'[^']*' (is not|does not)", r"file \1", str(exc).strip()) or type(exc).__name__
+    text = re.sub(r"'(?:/|[A-Za-z]:\\)[^']*'", "the file", str(exc).strip())
+    if text in ("", "error", "()"):
+        inner = exc.args[0] if exc.args else exc.__context__
+        if isinstance(inner, (OSError, EOFError)) or isinstance(exc.__context__, (OSError, EOFError)):
+            return "unexpected end of data (the file looks truncated)"
+        return f"{type(exc).__name__} without details"
     return text[:300]
 
 

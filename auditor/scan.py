@@ -17,6 +17,7 @@ Shared by the CLI and the GUI (which runs it on a worker thread).  Properties:
 from __future__ import annotations
 
 import multiprocessing
+from array import array
 import os
 import signal
 import threading
@@ -112,8 +113,12 @@ def run_scan(
     summary = ScanSummary(scan_id=scan_id, status="running", workers=workers)
     run = _ScanRun(store, summary, progress, cancel, file_timeout)
     try:
-        run.emit("counting", message="Counting files…", force=True)
-        run.total = count_candidates(root_list)
+        previous = store.previous_total(root_list)
+        if previous is None:  # first scan of these roots: count, so progress has a real total
+            run.emit("counting", message="Counting files…", force=True)
+            run.total = count_candidates(root_list)
+        else:  # rescan: last time's count is a good estimate, and saves a second walk
+            run.total = previous
         run.emit("reading", message=f"{run.total:,} files to check", force=True)
         with ArchiveExtractor() as extractor, _make_reader(workers, file_timeout) as reader:
             run.execute(discover(root_list, on_problem=run.problem), extractor, reader)
@@ -122,7 +127,7 @@ def run_scan(
             summary.status = "cancelled"
         else:
             run.emit("finishing", message="Marking vanished files…", force=True)
-            summary.missing = store.mark_missing(scan_id, root_list)
+            summary.missing = store.mark_missing(scan_id, root_list, sorted(run.seen_unchanged))
             summary.status = "completed"
     except BaseException:
         summary.status = "failed"
@@ -155,7 +160,8 @@ class _ScanRun:
         self.bytes_read = 0
         self.pending_records: list[TrackRecord] = []
         self.pending_problems: list[DiscoveryProblem] = []
-        self.pending_seen: list[int] = []
+        self.seen_unchanged = array("q")  # ids of unchanged files: 8 bytes each, not a row write
+        self.reappeared: list[int] = []
         self.known_ids: dict[str, int] = {}
         self.last_write = time.monotonic()
         self.last_emit = 0.0
@@ -215,7 +221,9 @@ class _ScanRun:
             if entry is not None:
                 self.known_ids[candidate.display_path] = entry[0]
                 if entry[1] == candidate.fingerprint:
-                    self.pending_seen.append(entry[0])
+                    self.seen_unchanged.append(entry[0])
+                    if entry[2] != "present":
+                        self.reappeared.append(entry[0])
                     self.summary.unchanged += 1
                     self.done += 1
                     continue
@@ -247,9 +255,9 @@ class _ScanRun:
             for record in self.pending_records:
                 self.known_ids.pop(record.display_path, None)
             self.pending_records = []
-        if self.pending_seen:
-            self.store.mark_seen(scan_id, self.pending_seen)
-            self.pending_seen = []
+        if self.reappeared:
+            self.store.mark_present(self.reappeared)
+            self.reappeared = []
         if self.pending_problems:
             self.store.record_problems(scan_id, self.pending_problems)
             self.pending_problems = []

@@ -185,46 +185,70 @@ class Store:
     # --- change detection ------------------------------------------------------
 
     def known(self, paths: Sequence[str]) -> dict[str, tuple[int, str | None, str]]:
-        """``path -> (id, fingerprint, status)`` for the given paths that are stored."""
+        """``path -> (id, fingerprint, status)`` for the given paths that are stored.
+
+        Raw tuples rather than row dicts: on a rescan this is most of the work.
+        """
         found: dict[str, tuple[int, str | None, str]] = {}
         for start in range(0, len(paths), SQL_CHUNK):
             chunk = list(paths[start:start + SQL_CHUNK])
             marks = ",".join("?" * len(chunk))
-            for row in self.db["tracks"].rows_where(
-                f"path in ({marks})", chunk, select="id, path, fingerprint, status",
-            ):
-                found[row["path"]] = (row["id"], row["fingerprint"], row["status"])
+            cursor = self.db.execute(
+                f"SELECT path, id, fingerprint, status FROM tracks WHERE path IN ({marks})", chunk)
+            for path, track_id, fingerprint, status in cursor:
+                found[path] = (track_id, fingerprint, status)
         return found
 
-    def mark_seen(self, scan_id: int, track_ids: Iterable[int]) -> None:
-        """Unchanged files: note that this scan saw them (and that they are back, if missing)."""
+    def mark_present(self, track_ids: Iterable[int]) -> None:
+        """Files that had vanished and came back unchanged."""
         ids = list(track_ids)
         with self.db.atomic():
             for start in range(0, len(ids), SQL_CHUNK):
                 chunk = ids[start:start + SQL_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 self.db.execute(
-                    f"UPDATE tracks SET last_seen_scan = ?, status = 'present' WHERE id IN ({marks})",
-                    [scan_id, *chunk],
-                )
+                    f"UPDATE tracks SET status = 'present', updated_at = ? WHERE id IN ({marks})",
+                    [utcnow(), *chunk])
 
-    def mark_missing(self, scan_id: int, roots: Sequence[str]) -> int:
-        """Tracks under ``roots`` not seen by this (complete) scan are 'missing', not deleted."""
-        total = 0
+    def mark_missing(self, scan_id: int, roots: Sequence[str], seen_unchanged: Sequence[int] = ()) -> int:
+        """Tracks under ``roots`` that this complete scan did not see become 'missing'.
+
+        Rows the scan wrote carry ``last_seen_scan = scan_id``; unchanged files
+        are passed in as a sorted id sequence, so a rescan where nothing changed
+        writes nothing per file.  Missing rows keep their history.
+        """
+        import bisect
+
+        vanished: list[int] = []
+        for root in roots:
+            root = os.path.abspath(root)
+            prefix_dir = root.rstrip(os.sep) + os.sep
+            prefix_zip = root + "!/"
+            cursor = self.db.execute(
+                "SELECT id FROM tracks WHERE status = 'present' "
+                "AND (last_seen_scan IS NULL OR last_seen_scan != ?) "
+                "AND (path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)",
+                [scan_id, root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip])
+            for (track_id,) in cursor:
+                at = bisect.bisect_left(seen_unchanged, track_id)
+                if at == len(seen_unchanged) or seen_unchanged[at] != track_id:
+                    vanished.append(track_id)
+        now = utcnow()
         with self.db.atomic():
-            for root in roots:
-                root = os.path.abspath(root)
-                clause = ("status = 'present' AND (last_seen_scan IS NULL OR last_seen_scan != ?) "
-                          "AND (path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)")
-                prefix_dir = root.rstrip(os.sep) + os.sep
-                prefix_zip = root + "!/"
-                params = [scan_id, root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip]
-                cursor = self.db.execute(
-                    f"UPDATE tracks SET status = 'missing', updated_at = ? WHERE {clause}",
-                    [utcnow(), *params],
-                )
-                total += cursor.rowcount
-        return total
+            for start in range(0, len(vanished), SQL_CHUNK):
+                chunk = vanished[start:start + SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(
+                    f"UPDATE tracks SET status = 'missing', updated_at = ? WHERE id IN ({marks})",
+                    [now, *chunk])
+        return len(vanished)
+
+    def previous_total(self, roots: Sequence[str]) -> int | None:
+        """Files seen by the last completed scan of exactly these roots (a progress estimate)."""
+        rows = list(self.db["scans"].rows_where(
+            "status = 'completed' AND roots = ?", [_json(list(roots))], order_by="id desc", limit=1,
+            select="seen"))
+        return rows[0]["seen"] if rows else None
 
     # --- writing reads -----------------------------------------------------------
 
