@@ -51,6 +51,7 @@ from .formats.id3raw import id3_layout_signature, read_id3v1, read_id3v2_layout
 from .formats.mp4 import collect_mp4, mp4_layout
 from .formats.vorbis import collect_flac_blocks, collect_vorbis
 from .model import AudioProps, Candidate, Conflict, Credit, FieldValue, TrackRecord
+from .markers import HEAD_BYTES, TAIL_BYTES, find_markers
 from .names import extract_inline_ids, normalize_ipi, normalize_isni, normalize_name, split_detail, split_names
 from .sniff import AUDIO_EXTENSIONS, sniff_file
 
@@ -117,15 +118,22 @@ def read_track(candidate: Candidate, read_path: str | None = None) -> TrackRecor
         return TrackRecord(**base, error=f"unexpected {type(exc).__name__} while reading: {exc}")
 
 
-def _sha256(fileobj: BinaryIO) -> str:
+def _hash_and_markers(fileobj: BinaryIO, size: int) -> tuple[str, tuple[str, ...]]:
+    """One pass over the file: its sha256, and provenance markers in its head and tail."""
     digest = hashlib.sha256()
+    head = b""
+    previous = last = b""
     for chunk in iter(lambda: fileobj.read(HASH_CHUNK), b""):
         digest.update(chunk)
-    return digest.hexdigest()
+        if not head:
+            head = chunk[:HEAD_BYTES]
+        previous, last = last, chunk
+    tail = (previous + last)[-TAIL_BYTES:] if size > HEAD_BYTES else b""
+    return digest.hexdigest(), find_markers(head, tail, tail_offset=max(size - len(tail), 0))
 
 
 def _read_open_file(fileobj: BinaryIO, base: dict[str, Any], extension: str) -> TrackRecord:
-    sha256 = _sha256(fileobj)
+    sha256, markers = _hash_and_markers(fileobj, base["size"])
     fileobj.seek(0)
     sniffed = sniff_file(fileobj)
     if base["size"] == 0 or fileobj.seek(0, os.SEEK_END) == 0:
@@ -168,6 +176,7 @@ def _read_open_file(fileobj: BinaryIO, base: dict[str, Any], extension: str) -> 
         artworks=tuple(collector.artworks),
         raw_tags=tuple(collector.raw),
         parse_issues=tuple(collector.problems),
+        markers=markers,
     )
 
 

@@ -374,3 +374,12 @@ def test_permission_denied_is_a_clear_error(tmp_path: Path, monkeypatch) -> None
 
     monkeypatch.setattr("builtins.open", deny)
     assert read(path).error == "permission denied: the file cannot be opened for reading"
+
+
+def test_provenance_markers_are_found_in_the_raw_bytes(tagged_mp3: Path) -> None:
+    ids = {hit.split("@")[0] for hit in read(tagged_mp3).markers}
+    assert {"suno-comment", "suno-url"} <= ids
+
+
+def test_clean_file_has_no_markers(tmp_path: Path) -> None:
+    assert read(b.soundfile_audio(tmp_path / "clean.flac", "FLAC")).markers == ()
