@@ -61,7 +61,7 @@ def tagged_mp3(tmp_path: Path) -> Path:
     tags.add(TMCL(encoding=3, people=[["guitar", "Rui Sato"]]))
     tags.add(COMM(encoding=3, lang="eng", desc="", text="made with suno; created=2025-10-22; id=abc"))
     tags.add(COMM(encoding=3, lang="eng", desc="iTunNORM", text=" 0000 0000"))
-    tags.add(WOAS(url="https://suno.com/song/abc"))
+    tags.add(WOAS(url="https://suno.com/song/3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"))
     tags.add(TSSE(encoding=3, text="FarmTool 2.0"))
     tags.add(PRIV(owner="com.example", data=b"\x00\x01secret"))
     tags.add(GEOB(encoding=3, mime="application/c2pa", filename="manifest.c2pa", desc="c2pa",
@@ -123,7 +123,7 @@ def test_technical_comments_are_raw_only_and_urls_binary_frames_are_kept(tagged_
     record = read(tagged_mp3)
     comments = values_of(record, "comment")
     assert list(comments.values()) == ["made with suno; created=2025-10-22; id=abc"]
-    assert values_of(record, "url") == {"ID3v2.4:WOAS": "https://suno.com/song/abc"}
+    assert values_of(record, "url") == {"ID3v2.4:WOAS": "https://suno.com/song/3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"}
     raw = {r.key: r for r in record.raw_tags}
     assert raw["PRIV:com.example"].binary_size == 8
     assert raw["GEOB:c2pa"].binary_kind == "GEOB" and "application/c2pa" in raw["GEOB:c2pa"].values[0]
