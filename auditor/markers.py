@@ -28,6 +28,7 @@ class Marker:
     generator: str
     confidence: str
     source: str
+    anchors: tuple[bytes, ...] = ()
 
     @property
     def regex(self) -> re.Pattern[bytes]:
@@ -46,7 +47,8 @@ def load_markers(path: Path = MARKERS_FILE) -> tuple[Marker, ...]:
     markers = []
     for entry in data.get("marker", []):
         marker = Marker(entry["id"], entry["pattern"], entry.get("generator", ""),
-                        entry.get("confidence", "weak"), entry.get("source", ""))
+                        entry.get("confidence", "weak"), entry.get("source", ""),
+                        tuple(a.lower().encode("utf-8") for a in entry.get("anchors", [])))
         if marker.confidence not in CONFIDENCES:
             raise ValueError(f"{path}: marker {marker.id}: unknown confidence {marker.confidence!r}")
         markers.append(marker)
@@ -54,18 +56,33 @@ def load_markers(path: Path = MARKERS_FILE) -> tuple[Marker, ...]:
 
 
 def find_markers(head: bytes, tail: bytes, *, tail_offset: int) -> tuple[str, ...]:
-    """Marker hits as ``"id@offset"`` strings, first hit per marker and region."""
-    hits = []
-    for marker in load_markers():
-        for region, base in ((head, 0), (tail, tail_offset)):
-            match = marker.regex.search(region)
-            if match:
-                hits.append(f"{marker.id}@{base + match.start()}")
-                break
+    """Marker hits as ``"id@offset"`` strings, first hit per marker and region.
+
+    Runs on every file, so plain substring tests of the anchors (memchr-fast
+    on the lower-cased bytes) decide whether any pattern needs to be tried at
+    all: for ordinary audio, none does.
+    """
+    markers = load_markers()
+    anchors = {a for m in markers for a in m.anchors}
+    hits: list[str] = []
+    for region, base in ((head, 0), (tail, tail_offset)):
+        if not region:
+            continue
+        lowered = region.lower()
+        present = {a for a in anchors if a in lowered}
+        if not present:
+            continue
+        for marker in markers:
+            if any(a in present for a in marker.anchors) and not any(h.startswith(marker.id + "@") for h in hits):
+                match = marker.regex.search(region)
+                if match:
+                    hits.append(f"{marker.id}@{base + match.start()}")
     return tuple(hits)
 
 
 def markers_in_text(text: str) -> list[Marker]:
     """Markers whose pattern occurs in a tag value."""
     data = text.encode("utf-8", "replace")
-    return [m for m in load_markers() if m.regex.search(data)]
+    lowered = data.lower()
+    return [m for m in load_markers()
+            if (not m.anchors or any(a in lowered for a in m.anchors)) and m.regex.search(data)]

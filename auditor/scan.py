@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .archive import ArchiveExtractor
@@ -34,7 +35,7 @@ from .discover import count_candidates, discover
 from .errors import AuditorError, ReadTimeout
 from .model import Candidate, DiscoveryProblem, TrackRecord
 from .reader import read_track
-from .store import Store
+from .store import PreparedTrack, Store, prepare_track
 
 DEFAULT_FILE_TIMEOUT = 30.0
 DISCOVERY_CHUNK = 256
@@ -158,7 +159,9 @@ class _ScanRun:
         self.total = 0
         self.done = 0
         self.bytes_read = 0
-        self.pending_records: list[TrackRecord] = []
+        self.pending_records: list[PreparedTrack] = []
+        self.extracted: dict[str, Path] = {}
+        self.extractor: ArchiveExtractor | None = None
         self.pending_problems: list[DiscoveryProblem] = []
         self.seen_unchanged = array("q")  # ids of unchanged files: 8 bytes each, not a row write
         self.reappeared: list[int] = []
@@ -191,6 +194,7 @@ class _ScanRun:
     # --- the loop ---------------------------------------------------------------------
 
     def execute(self, candidates: Iterator[Candidate], extractor: ArchiveExtractor, reader: _Reader) -> None:
+        self.extractor = extractor
         for chunk in _chunks(candidates, DISCOVERY_CHUNK):
             if self.cancel.is_set():
                 break
@@ -201,7 +205,9 @@ class _ScanRun:
                 self.current = candidate.display_path
                 if candidate.read_path is None and candidate.archive:
                     try:
-                        items.append((candidate, str(extractor.extract(candidate))))
+                        extracted = extractor.extract(candidate)
+                        self.extracted[candidate.display_path] = extracted
+                        items.append((candidate, str(extracted)))
                     except AuditorError as exc:
                         reason = getattr(exc, "reason", str(exc))
                         self.accept([_failed(candidate, f"refused from archive: {reason}")])
@@ -230,15 +236,20 @@ class _ScanRun:
             to_read.append(candidate)
         return to_read
 
-    def accept(self, records: Sequence[TrackRecord]) -> None:
+    def accept(self, records: Sequence[PreparedTrack | TrackRecord]) -> None:
         for record in records:
+            if isinstance(record, TrackRecord):
+                record = prepare_track(record)
             self.done += 1
             self.bytes_read += record.size
             self.summary.read += 1
             if record.error:
                 self.summary.failed += 1
                 if len(self.summary.failures) < 50:
-                    self.summary.failures.append((record.display_path, record.error))
+                    self.summary.failures.append((record.path, record.error))
+            extracted = self.extracted.pop(record.path, None)
+            if extracted is not None and self.extractor is not None:
+                self.extractor.discard(extracted)  # keep the temp area's disk use flat
             self.pending_records.append(record)
         self.flush()
         self.emit("reading")
@@ -249,11 +260,10 @@ class _ScanRun:
             return
         scan_id = self.summary.scan_id
         if self.pending_records:
-            ids = {r.display_path: self.known_ids[r.display_path]
-                   for r in self.pending_records if r.display_path in self.known_ids}
+            ids = {r.path: self.known_ids[r.path] for r in self.pending_records if r.path in self.known_ids}
             self.store.write_tracks(scan_id, self.pending_records, ids)
             for record in self.pending_records:
-                self.known_ids.pop(record.display_path, None)
+                self.known_ids.pop(record.path, None)
             self.pending_records = []
         if self.reappeared:
             self.store.mark_present(self.reappeared)
@@ -287,7 +297,7 @@ def _chunks(items: Iterator[Candidate], size: int) -> Iterator[list[Candidate]]:
 # --- reading, in process or in a pool ---------------------------------------------------
 
 Item = tuple[Candidate, "str | None"]
-Accept = Callable[[Sequence[TrackRecord]], None]
+Accept = Callable[[Sequence["PreparedTrack | TrackRecord"]], None]
 
 _worker_cancel: Any = None
 _worker_timeout: float = DEFAULT_FILE_TIMEOUT
@@ -316,13 +326,13 @@ def _init_worker(cancel_event: Any, timeout: float) -> None:
     signal.signal(signal.SIGALRM, _on_alarm)
 
 
-def _read_items(items: list[Item]) -> list[TrackRecord]:
-    """Worker entry point: read files until done or cancelled."""
+def _read_items(items: list[Item]) -> list[PreparedTrack]:
+    """Worker entry point: read files (until done or cancelled) and flatten them into rows."""
     records = []
     for candidate, read_path in items:
         if _worker_cancel is not None and _worker_cancel.is_set():
             break
-        records.append(_read_with_limit(candidate, read_path, _worker_timeout, True))
+        records.append(prepare_track(_read_with_limit(candidate, read_path, _worker_timeout, True)))
     return records
 
 
@@ -349,7 +359,7 @@ class _InlineReader(_Reader):
             for candidate, read_path in items:
                 if cancel.is_set():
                     return
-                accept([_read_with_limit(candidate, read_path, self.timeout, use_alarm)])
+                accept([prepare_track(_read_with_limit(candidate, read_path, self.timeout, use_alarm))])
         finally:
             if use_alarm:
                 signal.signal(signal.SIGALRM, previous)
@@ -372,7 +382,7 @@ class _PoolReader(_Reader):
         self.context = multiprocessing.get_context("spawn")  # safe beside Qt threads
         self.cancel_event = self.context.Event()
         self.max_inflight = workers * 4
-        self.inflight: dict[Future[list[TrackRecord]], tuple[list[Item], bool]] = {}
+        self.inflight: dict[Future[list[PreparedTrack]], tuple[list[Item], bool]] = {}
         self.isolate: deque[Item] = deque()
         self.pool: ProcessPoolExecutor | None = None
 

@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,59 @@ def migrate(db: sqlite_utils.Database) -> int:
     return SCHEMA_VERSION
 
 
+# --- rows ------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class PreparedTrack:
+    """A read result flattened into table rows: cheap to pickle, ready to insert."""
+
+    path: str
+    row: dict[str, Any]
+    credits: list[dict[str, Any]]
+    artworks: list[dict[str, Any]]
+    size: int
+    error: str | None
+
+
+def _flat(obj: Any) -> dict[str, Any]:
+    """A flat slots dataclass as a dict (``dataclasses.asdict`` deep-copies: too slow here)."""
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def prepare_track(record: TrackRecord) -> PreparedTrack:
+    audio = record.audio
+    row: dict[str, Any] = {
+        "path": record.display_path, "archive": record.archive, "member": record.member,
+        "fingerprint": record.fingerprint, "size": record.size, "mtime_ns": record.mtime_ns,
+        "sha256": record.sha256, "format": record.format, "sniffed_format": record.sniffed_format,
+        "extension": record.extension, "format_mismatch": int(record.format_mismatch),
+        "codec": audio.codec, "duration": audio.duration, "bitrate": audio.bitrate,
+        "bitrate_mode": audio.bitrate_mode, "sample_rate": audio.sample_rate,
+        "channels": audio.channels, "bits_per_sample": audio.bits_per_sample,
+        "encoder": audio.encoder, "encoder_settings_stream": audio.encoder_settings,
+        "encoder_sources": _json([_flat(v) for v in audio.encoder_sources]),
+        "tag_containers": _json(list(record.tag_containers)),
+        "layout_signature": record.layout_signature,
+    }
+    row.update({name: record.fields.get(name) for name in FIELDS})
+    row.update({
+        "track_no": _leading_int(record.fields.get("track_number")),
+        "disc_no": _leading_int(record.fields.get("disc_number")),
+        "artists": _json([v.value for v in record.values if v.field == "artist"]),
+        "field_values": _json([_flat(v) for v in record.values]),
+        "conflicts": _json([{"field": c.field, "values": [_flat(v) for v in c.values]}
+                            for c in record.conflicts]),
+        "raw_tags": _json([_flat(r) for r in record.raw_tags]),
+        "parse_issues": _json(list(record.parse_issues)),
+        "markers": _json(list(record.markers)),
+        "error": record.error, "status": "present",
+    })
+    return PreparedTrack(
+        path=record.display_path, row=row, credits=[_flat(c) for c in record.credits],
+        artworks=[_flat(a) for a in record.artworks], size=record.size, error=record.error,
+    )
+
+
 # --- the store ------------------------------------------------------------------------
 
 class Store:
@@ -133,6 +186,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = Path(path)
+        self._columns: dict[str, list[str]] = {}
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such audit database")
         if self.path.exists() and self.path.is_dir():
@@ -252,84 +306,72 @@ class Store:
 
     # --- writing reads -----------------------------------------------------------
 
-    def write_tracks(self, scan_id: int, records: Sequence[TrackRecord], known_ids: dict[str, int]) -> None:
-        """Insert or update a batch of read results with their credits and artwork, atomically."""
+    def write_tracks(self, scan_id: int, records: Sequence[TrackRecord | PreparedTrack],
+                     known_ids: dict[str, int]) -> None:
+        """Insert or update a batch of read results with their credits and artwork, atomically.
+
+        Records may arrive already turned into rows (:func:`prepare_track`, run in
+        the scan's worker processes so the parent only writes).
+        """
         if not records:
             return
+        prepared = [r if isinstance(r, PreparedTrack) else prepare_track(r) for r in records]
         now = utcnow()
-        rows = [self._track_row(scan_id, record, now) for record in records]
         with self.db.atomic():
-            new_rows = [r for r in rows if r["path"] not in known_ids]
-            old_rows = [{**r, "id": known_ids[r["path"]]} for r in rows if r["path"] in known_ids]
-            for row in new_rows:
-                row["first_seen_scan"] = scan_id
-            if new_rows:
-                self.db["tracks"].insert_all(new_rows)
+            new_rows, old_rows = [], []
+            for item in prepared:
+                row = {**item.row, "last_seen_scan": scan_id, "read_scan": scan_id, "updated_at": now}
+                if item.path in known_ids:
+                    old_rows.append({**row, "id": known_ids[item.path]})
+                else:
+                    new_rows.append({**row, "first_seen_scan": scan_id})
+            self._bulk_insert("tracks", new_rows)
             if old_rows:
                 self.db["tracks"].upsert_all(old_rows, pk="id")
             ids = {**known_ids, **{p: v[0] for p, v in self.known([r["path"] for r in new_rows]).items()}}
-            track_ids = [ids[r.display_path] for r in records]
-            for start in range(0, len(track_ids), SQL_CHUNK):
-                chunk = track_ids[start:start + SQL_CHUNK]
+            track_ids = [ids[item.path] for item in prepared]
+            changed = [known_ids[item.path] for item in prepared if item.path in known_ids]
+            for start in range(0, len(changed), SQL_CHUNK):
+                chunk = changed[start:start + SQL_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 self.db["credits"].delete_where(f"track_id in ({marks})", chunk)
                 self.db["artworks"].delete_where(f"track_id in ({marks})", chunk)
             credits, artworks, people = [], [], {}
-            for record, track_id in zip(records, track_ids):
-                for credit in record.credits:
-                    credits.append({"track_id": track_id, **asdict(credit)})
-                    person = people.setdefault(credit.name_normalized, {
-                        "name_normalized": credit.name_normalized, "display_name": credit.name,
+            for item, track_id in zip(prepared, track_ids):
+                for credit in item.credits:
+                    credits.append({**credit, "track_id": track_id})
+                    person = people.setdefault(credit["name_normalized"], {
+                        "name_normalized": credit["name_normalized"], "display_name": credit["name"],
                         "ipi": None, "isni": None})
-                    person["ipi"] = person["ipi"] or credit.ipi
-                    person["isni"] = person["isni"] or credit.isni
-                for art in record.artworks:
-                    artworks.append({"track_id": track_id, **asdict(art)})
-            if credits:
-                self.db["credits"].insert_all(credits)
-            if artworks:
-                self.db["artworks"].insert_all(artworks)
+                    person["ipi"] = person["ipi"] or credit["ipi"]
+                    person["isni"] = person["isni"] or credit["isni"]
+                artworks.extend({**art, "track_id": track_id} for art in item.artworks)
+            self._bulk_insert("credits", credits)
+            self._bulk_insert("artworks", artworks)
             if people:
                 self.db["people"].insert_all(people.values(), ignore=True)
-                with_ids = [p for p in people.values() if p["ipi"] or p["isni"]]
-                for person in with_ids:
+                for person in (p for p in people.values() if p["ipi"] or p["isni"]):
                     self.db.execute(
                         "UPDATE people SET ipi = coalesce(ipi, ?), isni = coalesce(isni, ?) "
                         "WHERE name_normalized = ?",
                         [person["ipi"], person["isni"], person["name_normalized"]],
                     )
 
-    @staticmethod
-    def _track_row(scan_id: int, record: TrackRecord, now: str) -> dict[str, Any]:
-        audio = record.audio
-        row: dict[str, Any] = {
-            "path": record.display_path, "archive": record.archive, "member": record.member,
-            "fingerprint": record.fingerprint, "size": record.size, "mtime_ns": record.mtime_ns,
-            "sha256": record.sha256, "format": record.format, "sniffed_format": record.sniffed_format,
-            "extension": record.extension, "format_mismatch": int(record.format_mismatch),
-            "codec": audio.codec, "duration": audio.duration, "bitrate": audio.bitrate,
-            "bitrate_mode": audio.bitrate_mode, "sample_rate": audio.sample_rate,
-            "channels": audio.channels, "bits_per_sample": audio.bits_per_sample,
-            "encoder": audio.encoder, "encoder_settings_stream": audio.encoder_settings,
-            "encoder_sources": _json([asdict(v) for v in audio.encoder_sources]),
-            "tag_containers": _json(list(record.tag_containers)),
-            "layout_signature": record.layout_signature,
-        }
-        row.update({name: record.fields.get(name) for name in FIELDS})
-        row.update({
-            "track_no": _leading_int(record.fields.get("track_number")),
-            "disc_no": _leading_int(record.fields.get("disc_number")),
-            "artists": _json([v.value for v in record.values if v.field == "artist"]),
-            "field_values": _json([asdict(v) for v in record.values]),
-            "conflicts": _json([{"field": c.field, "values": [asdict(v) for v in c.values]}
-                                for c in record.conflicts]),
-            "raw_tags": _json([asdict(r) for r in record.raw_tags]),
-            "parse_issues": _json(list(record.parse_issues)),
-            "markers": _json(list(record.markers)),
-            "error": record.error, "status": "present", "last_seen_scan": scan_id,
-            "read_scan": scan_id, "updated_at": now,
-        })
-        return row
+    def _bulk_insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """executemany with a statement generated from the table's schema.
+
+        sqlite-utils' ``insert_all`` re-inspects and JSON-checks every value, which
+        was most of the parent's time in a cold scan; rows here are already
+        plain values produced by :func:`prepare_track`.
+        """
+        if not rows:
+            return
+        columns = self._columns.get(table)
+        if columns is None:
+            columns = self._columns[table] = [c for c in self.db[table].columns_dict if c != "id"]
+        sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+        self.db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
 
     def record_problems(self, scan_id: int, problems: Sequence[DiscoveryProblem]) -> None:
         if not problems:

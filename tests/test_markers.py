@@ -24,3 +24,8 @@ def test_markers_are_found_in_head_and_tail_with_offsets() -> None:
 def test_ordinary_text_matches_nothing() -> None:
     assert markers_in_text("Recorded live at Abbey Road with Suno Lee on bass") == []
     assert [m.id for m in markers_in_text("https://suno.com/song/0a1b2c3d-1111-2222")] == ["suno-url"]
+
+
+def test_every_marker_has_an_anchor_that_its_pattern_needs() -> None:
+    for marker in load_markers():
+        assert marker.anchors, marker.id

@@ -129,23 +129,21 @@ def test_a_scan_killed_mid_write_leaves_a_consistent_database(tmp_path: Path, mo
     db_path = tmp_path / "audit.sqlite"
     monkeypatch.setattr(scan_module, "WRITE_BATCH", 5)
     monkeypatch.setattr(scan_module, "DISCOVERY_CHUNK", 5)
-    import sqlite_utils.db
-
-    real_insert_all = sqlite_utils.db.Table.insert_all
+    real_bulk_insert = Store._bulk_insert
     credit_batches = []
 
-    def dying_insert_all(table, records, *args, **kwargs):
-        if table.name == "credits":
+    def dying_bulk_insert(store, table, rows):
+        if table == "credits":
             credit_batches.append(1)
             if len(credit_batches) >= 2:  # the process dies between tracks and credits
                 raise KeyboardInterrupt
-        return real_insert_all(table, records, *args, **kwargs)
+        return real_bulk_insert(store, table, rows)
 
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", dying_insert_all)
+    monkeypatch.setattr(Store, "_bulk_insert", dying_bulk_insert)
     with Store(db_path) as store:
         with pytest.raises(KeyboardInterrupt):
             run_scan(store, [tmp_path / "cat"], workers=0)
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", real_insert_all)
+    monkeypatch.setattr(Store, "_bulk_insert", real_bulk_insert)
     with Store(db_path) as store:
         tracks = store.count("tracks")
         assert tracks == 5  # the interrupted batch was rolled back entirely

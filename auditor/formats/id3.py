@@ -105,7 +105,7 @@ def collect_id3v1(tag: Id3v1, collector: TagCollector) -> None:
         if decoded is None or not decoded.text:
             continue
         collector.text(label, key, [decoded.text], target)
-        if decoded.guessed:
+        if decoded.guessed and decoded.encoding != "utf-8":
             collector.problems.append(f"{label}:{key}: no declared encoding, decoded as {decoded.encoding} (guess)")
     if tag.track:
         collector.text(label, "track", [str(tag.track)], F("track_number"))

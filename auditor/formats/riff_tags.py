@@ -25,7 +25,7 @@ def collect_iff(fileobj: BinaryIO, fmt: str, collector: TagCollector) -> None:
     collector.problems.extend(info.problems)
     collector.layout.append(iff_layout_signature(info))
     for embedded in info.id3:
-        layout = read_id3v2_layout(fileobj, embedded.data_offset)
+        layout = read_id3v2_layout(fileobj, embedded.data_offset, end=embedded.data_offset + embedded.size)
         if layout is not None:
             collector.layout.append(id3_layout_signature(layout))
     for embedded in info.c2pa:
@@ -45,7 +45,7 @@ def _embedded_raw(fmt: str, embedded):  # type: ignore[no-untyped-def]
 
 
 def _note_guess(collector: TagCollector, source: str, decoded) -> None:  # type: ignore[no-untyped-def]
-    if decoded.guessed:
+    if decoded.guessed and decoded.encoding not in ("ascii", "utf-8"):
         collector.problems.append(f"{source}: no declared encoding, decoded as {decoded.encoding} (guess)")
 
 
