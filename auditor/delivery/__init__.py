@@ -1,0 +1,1 @@
+"""Label-supplied deliveries: DDEX ERN messages and spreadsheet manifests."""
