@@ -268,7 +268,7 @@ def _audio_props(audio: Any, fmt: str, collector: TagCollector) -> AudioProps:
     mode = "lossless" if fmt in _LOSSLESS else "unknown"
     if fmt == "mp3":
         codec = f"mp{getattr(info, 'layer', 3)}"
-        mode = getattr(getattr(info, "bitrate_mode", None), "name", "UNKNOWN")
+        mode = str(getattr(info, "bitrate_mode", "UNKNOWN")).rsplit(".", 1)[-1]  # mutagen's enum has no .name
         mode = "unknown" if mode == "UNKNOWN" else mode
         if getattr(info, "encoder_info", ""):
             collector.encoder("MPEG:LAME-header", info.encoder_info)

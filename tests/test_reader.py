@@ -383,3 +383,15 @@ def test_provenance_markers_are_found_in_the_raw_bytes(tagged_mp3: Path) -> None
 
 def test_clean_file_has_no_markers(tmp_path: Path) -> None:
     assert read(b.soundfile_audio(tmp_path / "clean.flac", "FLAC")).markers == ()
+
+
+def test_mp3_bitrate_mode_comes_from_the_lame_header(tmp_path: Path) -> None:
+    import numpy as np
+
+    from auditor.demo.encode import encode_audio
+
+    samples = (np.random.default_rng(3).standard_normal((44100, 2)) * 0.05).astype(np.float32)
+    cbr = encode_audio(samples, 44100, tmp_path / "cbr.mp3", "mp3", bitrate=128_000)
+    record = read(cbr)
+    assert record.audio.bitrate_mode == "CBR"
+    assert record.audio.encoder.startswith("LAME") or record.audio.encoder.startswith("Lavc")
