@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from auditor.audit import run_audit
-from auditor.demo import FARM_PERSONAS, HUMAN_ACTS, build_demo_catalog
+from auditor.demo import FARM_PERSONAS, HUMAN_ACTS
 from auditor.report.build import build_report
 from auditor.report.csv_export import export_csv
 from auditor.review import set_review
 from auditor.store import Store
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("report-demo")
-    build_demo_catalog(root / "catalog")
-    db = root / "demo.sqlite"
-    with Store(db) as store:
-        run_audit(store, [root / "catalog"], workers=2)
-    yield db
+@pytest.fixture
+def demo_db(demo_audit: Path) -> Path:
+    return demo_audit
 
 
 def test_flagged_artists_are_the_farm_personas_highest_first(demo_db: Path) -> None:

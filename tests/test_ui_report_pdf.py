@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from auditor.demo import FARM_PERSONAS
 from auditor.report.build import build_report
 from auditor.store import Store
-from tests.test_report_build import demo_db  # noqa: F401 - shared module fixture
 from ui.report_pdf import build_document, write_pdf
 
 
@@ -27,9 +26,9 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, qapp) -> tuple[Path, int]:  # noqa: F811
+def pdf(demo_audit: Path, tmp_path_factory: pytest.TempPathFactory, qapp) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("pdf") / "audit.pdf"
-    with Store(demo_db) as store:
+    with Store(demo_audit) as store:
         pages = write_pdf(build_report(store, title="Demo audit"), path)
     return path, pages
 
@@ -65,10 +64,8 @@ def test_charts_are_embedded_as_images(pdf) -> None:
     assert images >= 6
 
 
-def test_tag_values_are_escaped_not_interpreted(demo_db: Path, tmp_path: Path, qapp) -> None:  # noqa: F811
-    copy = tmp_path / "hostile.sqlite"
-    shutil.copy(demo_db, copy)
-    with Store(copy) as store:
+def test_tag_values_are_escaped_not_interpreted(demo_audit_copy: Path, qapp) -> None:
+    with Store(demo_audit_copy) as store:
         store.db.execute("UPDATE artist_risk SET artist = ? WHERE band = 'high'",
                          ['<b>Bold</b><img src="x"> & <script>'])
         report = build_report(store)
