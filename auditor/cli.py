@@ -18,9 +18,12 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import AuditorError, StoreError
+from .audit import AuditSummary, run_audit
+from .detectors.engine import DetectionSummary, run_detection
 from .output import write_csv, write_json, write_table
-from .queries import TRACK_TABLE_COLUMNS, track_rows
-from .scan import ScanProgress, ScanSummary, run_scan
+from .queries import (ARTIST_TABLE_COLUMNS, FINDING_TABLE_COLUMNS, TRACK_TABLE_COLUMNS, artist_rows,
+                      finding_rows, track_rows, why_text)
+from .scan import ScanProgress, ScanSummary
 from .store import Store
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -58,6 +61,9 @@ class ProgressPrinter:
     def __call__(self, event: ScanProgress) -> None:
         if event.phase == "counting":
             return
+        if event.phase == "detecting":
+            self._detecting(event)
+            return
         percent = int(100 * event.files_done / event.files_total) if event.files_total else 100
         eta = f" · ETA {_duration(event.eta_seconds)}" if event.eta_seconds else ""
         text = (f"{percent:3d}% {event.files_done:,}/{event.files_total:,} files"
@@ -74,6 +80,17 @@ class ProgressPrinter:
             self.stream.write(f"scan: {text}\n")
             self.stream.flush()
             self.last_line, self.last_percent = now, percent
+
+
+    def _detecting(self, event: ScanProgress) -> None:
+        text = f"detecting {event.files_done}/{event.files_total}: {event.current or 'done'}"
+        if self.tty:
+            self.stream.write(f"\r{text}\x1b[K")
+            if event.files_done >= event.files_total:
+                self.stream.write("\n")
+        elif event.files_done == 0 or event.files_done >= event.files_total:
+            self.stream.write(f"detect: {text}\n")
+        self.stream.flush()
 
 
 def _duration(seconds: float | None) -> str:
@@ -96,25 +113,53 @@ def print_summary(summary: ScanSummary, out: TextIO) -> None:
         out.write(f"  … see `errors --db` for all {summary.failed + summary.problems:,} problems\n")
 
 
+def print_detection(summary: DetectionSummary | None, out: TextIO) -> None:
+    if summary is None:
+        out.write("Detection: nothing to audit (no readable tracks)\n")
+        return
+    if summary.status != "completed":
+        out.write("Detection cancelled; the previous findings are kept\n")
+        return
+    bands = summary.artist_bands
+    out.write(
+        f"Detection: {summary.findings:,} findings · artists: {bands.get('high', 0):,} high, "
+        f"{bands.get('review', 0):,} review, {bands.get('low', 0):,} low · {summary.elapsed:.1f} s\n")
+
+
 # --- commands ---------------------------------------------------------------------
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not os.path.exists(p)]
+def _audit(paths: Sequence[str], db: str, workers: int | None, quiet: bool, timeout: float,
+           audio: bool = True) -> AuditSummary | None:
+    missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise CliError(f"path does not exist: {missing[0]}")
-    store = _open_store(args.db, create=True)
+    store = _open_store(db, create=True)
     cancel = threading.Event()
     try:
-        summary = run_scan(store, args.paths, workers=args.workers, cancel=cancel,
-                           progress=None if args.quiet else ProgressPrinter(sys.stderr),
-                           file_timeout=args.timeout)
+        summary = run_audit(store, paths, workers=workers, cancel=cancel,
+                            progress=None if quiet else ProgressPrinter(sys.stderr), file_timeout=timeout,
+                            audio=audio)
     except KeyboardInterrupt:
         cancel.set()
         sys.stderr.write("\nscan interrupted; what was read is saved — run the same command to resume\n")
-        return EXIT_FAILURE
+        return None
     finally:
         store.close()
-    print_summary(summary, sys.stdout)
+    print_summary(summary.scan, sys.stdout)
+    print_detection(summary.detection, sys.stdout)
+    return summary
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    summary = _audit(args.paths, args.db, args.workers, args.quiet, args.timeout, audio=args.audio)
+    return EXIT_OK if summary is not None and summary.status == "completed" else EXIT_FAILURE
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    store = _open_store(args.db, create=False)
+    with store:
+        summary = run_detection(store)
+    print_detection(summary, sys.stdout)
     return EXIT_OK if summary.status == "completed" else EXIT_FAILURE
 
 
@@ -148,6 +193,71 @@ def cmd_errors(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_findings(args: argparse.Namespace) -> int:
+    store = _open_store(args.db, create=False)
+    with store:
+        rows = finding_rows(store, include_inactive=args.all)
+    if args.detector:
+        rows = [r for r in rows if r["detector"] == args.detector]
+    if args.family:
+        rows = [r for r in rows if r["family"] == args.family]
+    _emit(rows, args.format, FINDING_TABLE_COLUMNS)
+    return EXIT_OK
+
+
+def _artist_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "why": why_text(r)} for r in rows]
+
+
+def cmd_artists(args: argparse.Namespace) -> int:
+    store = _open_store(args.db, create=False)
+    with store:
+        rows = artist_rows(store)
+    if args.format == "table":
+        _emit(_artist_table(rows), "table", ARTIST_TABLE_COLUMNS)
+    else:
+        _emit(rows, args.format, ARTIST_TABLE_COLUMNS)
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import set_review
+
+    store = _open_store(args.db, create=False)
+    with store:
+        review = set_review(store, args.key, args.status, args.note or "")
+    print(f"Finding {review.finding_key}: {review.status}")
+    return EXIT_OK
+
+
+def cmd_registry_import(args: argparse.Namespace) -> int:
+    from .registry import import_registry
+
+    if not os.path.isfile(args.file):
+        raise CliError(f"registry file does not exist: {args.file}")
+    store = _open_store(args.db, create=True)
+    with store:
+        report = import_registry(store, args.file, source=args.source)
+    print(f"Registry import from {report.path}: {report.added:,} added · {report.updated:,} updated · "
+          f"{report.skipped:,} skipped · {len(report.problems):,} problems")
+    for problem in report.problems[:20]:
+        print(f"  {problem}")
+    if len(report.problems) > 20:
+        print(f"  … and {len(report.problems) - 20} more")
+    print("Run `detect --db` to re-check writers against the registry.")
+    return EXIT_OK
+
+
+def cmd_registry_list(args: argparse.Namespace) -> int:
+    from .registry import list_writers
+
+    store = _open_store(args.db, create=False)
+    with store:
+        rows = [w.as_dict() for w in list_writers(store)]
+    _emit(rows, args.format, ("id", "name", "ipi", "isni", "aliases", "verified", "source"))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import build_demo_catalog
 
@@ -155,9 +265,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = build_demo_catalog(target)
     print(f"Demo catalog written to {target}: {summary.tracks} tracks, "
           f"{summary.total_bytes / 1e6:.1f} MB")
-    if args.db:
-        return cmd_scan(argparse.Namespace(paths=[str(target)], db=args.db, workers=args.workers,
-                                           quiet=False, timeout=30.0))
+    if not args.db:
+        return EXIT_OK
+    audit = _audit([str(target)], args.db, args.workers, False, 30.0, audio=args.audio)
+    if audit is None:
+        return EXIT_FAILURE
+    store = _open_store(args.db, create=False)
+    with store:
+        rows = artist_rows(store)
+    print()
+    write_table(_artist_table(rows), sys.stdout, ARTIST_TABLE_COLUMNS)
+    print(f"\nDetails: catalog-auditor findings --db {args.db}")
     return EXIT_OK
 
 
@@ -178,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="reader processes (default: CPU count; 0 = read in this process)")
     scan.add_argument("--timeout", type=float, default=30.0, help="per-file time limit in seconds")
     scan.add_argument("--quiet", action="store_true", help="no progress output")
+    scan.add_argument("--audio", action=argparse.BooleanOptionalAction, default=True,
+                      help="also decode the audio for loudness, spectral artifacts and near-duplicate "
+                           "fingerprints (default: on; --no-audio reads tags only)")
     scan.set_defaults(func=cmd_scan)
 
     tracks = sub.add_parser("tracks", help="list tracks with tags, credits and technical properties")
@@ -192,10 +313,48 @@ def build_parser() -> argparse.ArgumentParser:
     errors.add_argument("--all", action="store_true", help="problems of every scan, not just the last")
     errors.set_defaults(func=cmd_errors)
 
-    demo = sub.add_parser("demo", help="build the demo catalog (and scan it with --db)")
+    detect = sub.add_parser("detect", help="run every detector again on an audit database and rescore")
+    detect.add_argument("--db", required=True)
+    detect.set_defaults(func=cmd_detect)
+
+    findings = sub.add_parser("findings", help="list findings with evidence, member tracks and review status")
+    findings.add_argument("--db", required=True)
+    findings.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    findings.add_argument("--all", action="store_true", help="also list findings no longer emitted")
+    findings.add_argument("--detector", help="only this detector id")
+    findings.add_argument("--family", help="only this family")
+    findings.set_defaults(func=cmd_findings)
+
+    artists = sub.add_parser("artists", help="list artists by risk, with the reasons behind each score")
+    artists.add_argument("--db", required=True)
+    artists.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    artists.set_defaults(func=cmd_artists)
+
+    review = sub.add_parser("review", help="confirm, dismiss or reopen a finding (kept across re-runs)")
+    review.add_argument("key", metavar="FINDING_KEY")
+    review.add_argument("--db", required=True)
+    review.add_argument("--status", required=True, choices=("open", "confirmed", "dismissed"))
+    review.add_argument("--note", default="")
+    review.set_defaults(func=cmd_review)
+
+    registry = sub.add_parser("registry", help="the label's writer registry (name, IPI, ISNI, aliases)")
+    registry_sub = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
+    reg_import = registry_sub.add_parser("import", help="import a registry CSV (re-import updates)")
+    reg_import.add_argument("file", metavar="FILE")
+    reg_import.add_argument("--db", required=True)
+    reg_import.add_argument("--source", help="name of the list (default: the file name)")
+    reg_import.set_defaults(func=cmd_registry_import)
+    reg_list = registry_sub.add_parser("list", help="list registry entries")
+    reg_list.add_argument("--db", required=True)
+    reg_list.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    reg_list.set_defaults(func=cmd_registry_list)
+
+    demo = sub.add_parser("demo", help="build the demo catalog (and audit it with --db)")
     demo.add_argument("dir", metavar="DIR")
-    demo.add_argument("--db", help="also scan the catalog into this audit database")
+    demo.add_argument("--db", help="also audit the catalog into this database and print the artists")
     demo.add_argument("--workers", type=int, default=None)
+    demo.add_argument("--audio", action=argparse.BooleanOptionalAction, default=True,
+                      help="analyse the audio too (default: on)")
     demo.set_defaults(func=cmd_demo)
     return parser
 

@@ -151,3 +151,51 @@ class TrackRecord:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+# --- detection results (appended by the detectors work) ----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason to look at part of a catalog, with the evidence to check it.
+
+    ``key`` is derived from the detector and the subject only (never from the
+    run time), so a re-run finds the same key and the review decision a person
+    made stays attached to it.  ``evidence`` is machine-readable JSON;
+    ``explanation`` says the same in words a label executive understands.
+    """
+
+    key: str
+    detector: str
+    family: str
+    severity: str  # info, low, medium, high, conclusive
+    subject_type: str  # track, artist, writer, release, cluster
+    subject: str
+    title: str
+    explanation: str
+    evidence: dict = field(default_factory=dict)
+    track_ids: tuple[int, ...] = ()
+    innocent_explanations: tuple[str, ...] = ()
+    score: float = 0.0  # the finding's weight before scoring's caps
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A person's decision about a finding; history lives in ``review_log``."""
+
+    finding_key: str
+    status: str  # open, confirmed, dismissed
+    note: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskContribution:
+    """The points one finding adds to a track's or an artist's risk."""
+
+    finding_key: str
+    title: str
+    weight: float
+
+    def as_dict(self) -> dict:
+        return {"finding_key": self.finding_key, "title": self.title, "weight": self.weight}

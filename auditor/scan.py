@@ -105,14 +105,21 @@ def run_scan(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     file_timeout: float = DEFAULT_FILE_TIMEOUT,
+    audio: bool = False,
 ) -> ScanSummary:
-    """Scan ``roots`` into ``store``; ``workers=0`` reads in this process (tests, tiny jobs)."""
+    """Scan ``roots`` into ``store``; ``workers=0`` reads in this process (tests, tiny jobs).
+
+    With ``audio`` the workers also decode each new or changed file and store its
+    audio features (:mod:`auditor.audio`); files analysed before with the current
+    analysis version are not decoded again, and an unchanged file without
+    features is re-read once so that turning audio on later completes the audit.
+    """
     workers = default_workers() if workers is None else max(0, workers)
     root_list = normalize_roots(roots)
     cancel = cancel or threading.Event()
     scan_id = store.begin_scan(root_list, workers)
     summary = ScanSummary(scan_id=scan_id, status="running", workers=workers)
-    run = _ScanRun(store, summary, progress, cancel, file_timeout)
+    run = _ScanRun(store, summary, progress, cancel, file_timeout, audio)
     try:
         previous = store.previous_total(root_list)
         if previous is None:  # first scan of these roots: count, so progress has a real total
@@ -121,7 +128,7 @@ def run_scan(
         else:  # rescan: last time's count is a good estimate, and saves a second walk
             run.total = previous
         run.emit("reading", message=f"{run.total:,} files to check", force=True)
-        with ArchiveExtractor() as extractor, _make_reader(workers, file_timeout) as reader:
+        with ArchiveExtractor() as extractor, _make_reader(workers, file_timeout, audio) as reader:
             run.execute(discover(root_list, on_problem=run.problem), extractor, reader)
         run.flush(force=True)
         if cancel.is_set():
@@ -152,8 +159,10 @@ class _ScanRun:
     """Mutable state of one scan; keeps :func:`run_scan` readable."""
 
     def __init__(self, store: Store, summary: ScanSummary, progress: ProgressCallback | None,
-                 cancel: threading.Event, file_timeout: float) -> None:
+                 cancel: threading.Event, file_timeout: float, audio: bool = False) -> None:
         self.store, self.summary, self.progress, self.cancel = store, summary, progress, cancel
+        self.audio = audio
+        self.audio_version = _analysis_version() if audio else None
         self.file_timeout = file_timeout
         self.started = time.monotonic()
         self.total = 0
@@ -220,13 +229,14 @@ class _ScanRun:
         reader.drain(self.accept, self.cancel)
 
     def _skip_unchanged(self, chunk: list[Candidate]) -> list[Candidate]:
-        known = self.store.known([c.display_path for c in chunk])
+        known = self.store.known([c.display_path for c in chunk], with_audio=self.audio)
         to_read = []
         for candidate in chunk:
             entry = known.get(candidate.display_path)
             if entry is not None:
                 self.known_ids[candidate.display_path] = entry[0]
-                if entry[1] == candidate.fingerprint:
+                audio_current = not self.audio or entry[3] == self.audio_version
+                if entry[1] == candidate.fingerprint and audio_current:
                     self.seen_unchanged.append(entry[0])
                     if entry[2] != "present":
                         self.reappeared.append(entry[0])
@@ -238,8 +248,8 @@ class _ScanRun:
 
     def accept(self, records: Sequence[PreparedTrack | TrackRecord]) -> None:
         for record in records:
-            if isinstance(record, TrackRecord):
-                record = prepare_track(record)
+            if isinstance(record, TrackRecord):  # a failure decided here (e.g. refused from an archive)
+                record = _prepare(record, None, self.audio)
             self.done += 1
             self.bytes_read += record.size
             self.summary.read += 1
@@ -301,27 +311,60 @@ Accept = Callable[[Sequence["PreparedTrack | TrackRecord"]], None]
 
 _worker_cancel: Any = None
 _worker_timeout: float = DEFAULT_FILE_TIMEOUT
+_worker_audio: bool = False
+
+
+def _analysis_version() -> int:
+    from .audio.features import ANALYSIS_VERSION
+
+    return ANALYSIS_VERSION
+
+
+def _prepare(record: TrackRecord, read_path: str | None, audio: bool) -> PreparedTrack:
+    """Rows for one read file, with its audio features when asked (errors kept as data)."""
+    prepared = prepare_track(record)
+    if not audio:
+        return prepared
+    base = {"file_fingerprint": record.fingerprint, "analysis_version": _analysis_version()}
+    if not record.ok or read_path is None:  # recorded, so rescans do not retry an unreadable file
+        prepared.audio = {**base, "error": "not analysed: the file could not be read"}
+    else:
+        from .audio import analyze
+        from .errors import UnreadableFile
+
+        try:
+            prepared.audio = {**analyze(read_path, fmt=record.format).to_row(), **base, "error": None}
+        except ReadTimeout:
+            raise
+        except UnreadableFile as exc:
+            prepared.audio = {**base, "error": exc.reason}
+        except Exception as exc:  # a decoder failure must stay data, like a tag failure
+            prepared.audio = {**base, "error": f"audio analysis failed: {type(exc).__name__}: {exc}"[:300]}
+    return prepared
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
     raise ReadTimeout("", f"reading took longer than {_worker_timeout:g} s; skipped (pathological file?)")
 
 
-def _read_with_limit(candidate: Candidate, read_path: str | None, timeout: float, use_alarm: bool) -> TrackRecord:
+def _read_with_limit(candidate: Candidate, read_path: str | None, timeout: float, use_alarm: bool,
+                     audio: bool = False) -> PreparedTrack:
+    """Read (and analyse) one file within the per-file time limit."""
+    path = read_path or candidate.read_path
     if not use_alarm:
-        return read_track(candidate, read_path)
+        return _prepare(read_track(candidate, read_path), path, audio)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return read_track(candidate, read_path)
-    except ReadTimeout as exc:  # fired outside reader's own handler
-        return _failed(candidate, exc.reason)
+        return _prepare(read_track(candidate, read_path), path, audio)
+    except ReadTimeout as exc:  # fired outside reader's own handler (or during analysis)
+        return prepare_track(_failed(candidate, exc.reason))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _init_worker(cancel_event: Any, timeout: float) -> None:
-    global _worker_cancel, _worker_timeout
-    _worker_cancel, _worker_timeout = cancel_event, timeout
+def _init_worker(cancel_event: Any, timeout: float, audio: bool = False) -> None:
+    global _worker_cancel, _worker_timeout, _worker_audio
+    _worker_cancel, _worker_timeout, _worker_audio = cancel_event, timeout, audio
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGALRM, _on_alarm)
 
@@ -332,7 +375,7 @@ def _read_items(items: list[Item]) -> list[PreparedTrack]:
     for candidate, read_path in items:
         if _worker_cancel is not None and _worker_cancel.is_set():
             break
-        records.append(prepare_track(_read_with_limit(candidate, read_path, _worker_timeout, True)))
+        records.append(_read_with_limit(candidate, read_path, _worker_timeout, True, _worker_audio))
     return records
 
 
@@ -347,8 +390,8 @@ class _Reader:
 class _InlineReader(_Reader):
     """Reads in the calling thread; the time limit applies only on the main thread."""
 
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
+    def __init__(self, timeout: float, audio: bool = False) -> None:
+        self.timeout, self.audio = timeout, audio
 
     def submit(self, items: list[Item], accept: Accept, cancel: threading.Event) -> None:
         global _worker_timeout
@@ -359,7 +402,7 @@ class _InlineReader(_Reader):
             for candidate, read_path in items:
                 if cancel.is_set():
                     return
-                accept([prepare_track(_read_with_limit(candidate, read_path, self.timeout, use_alarm))])
+                accept([_read_with_limit(candidate, read_path, self.timeout, use_alarm, self.audio)])
         finally:
             if use_alarm:
                 signal.signal(signal.SIGALRM, previous)
@@ -377,8 +420,8 @@ class _PoolReader(_Reader):
     that kills a worker on its own is recorded as failed.
     """
 
-    def __init__(self, workers: int, timeout: float) -> None:
-        self.workers, self.timeout = workers, timeout
+    def __init__(self, workers: int, timeout: float, audio: bool = False) -> None:
+        self.workers, self.timeout, self.audio = workers, timeout, audio
         self.context = multiprocessing.get_context("spawn")  # safe beside Qt threads
         self.cancel_event = self.context.Event()
         self.max_inflight = workers * 4
@@ -388,9 +431,12 @@ class _PoolReader(_Reader):
 
     def _submit(self, task: list[Item], *, isolated: bool) -> None:
         if self.pool is None:
+            # one BLAS thread per worker: the workers are the parallelism, extra threads only contend
+            for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ.setdefault(variable, "1")
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=self.context,
-                initializer=_init_worker, initargs=(self.cancel_event, self.timeout),
+                initializer=_init_worker, initargs=(self.cancel_event, self.timeout, self.audio),
             )
         self.inflight[self.pool.submit(_read_items, task)] = (task, isolated)
 
@@ -448,5 +494,5 @@ class _PoolReader(_Reader):
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _make_reader(workers: int, timeout: float) -> _Reader:
-    return _InlineReader(timeout) if workers == 0 else _PoolReader(workers, timeout)
+def _make_reader(workers: int, timeout: float, audio: bool = False) -> _Reader:
+    return _InlineReader(timeout, audio) if workers == 0 else _PoolReader(workers, timeout, audio)

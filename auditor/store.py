@@ -109,7 +109,60 @@ def _m1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial,)
+def _m2_detection(db: sqlite_utils.Database) -> None:
+    """Writer registry, risk tables and detection runs (issue 3).
+
+    Risk rows are derived data, rewritten after every detection run and every
+    review decision; findings and reviews are never deleted, only deactivated.
+    """
+    db["registry_writers"].create(
+        {"id": int, "name": str, "name_normalized": str, "ipi": str, "isni": str, "aliases": str,
+         "verified": int, "source": str, "note": str, "added_at": str, "updated_at": str},
+        pk="id",
+    )
+    db["registry_writers"].create_index(["name_normalized"])
+    db["registry_writers"].create_index(["ipi"])
+    db["registry_writers"].create_index(["isni"])
+    db["track_risk"].create(
+        {"track_id": int, "risk": float, "band": str, "reasons": str, "note": str}, pk="track_id",
+    )
+    db["artist_risk"].create(
+        {"artist_key": str, "artist": str, "risk": float, "band": str, "tracks": int,
+         "reasons": str, "families": str, "note": str},
+        pk="artist_key",
+    )
+    db["artist_risk"].create_index(["risk"])
+    db["detection_runs"].create(
+        {"id": int, "started_at": str, "finished_at": str, "status": str, "findings": int,
+         "elapsed": float, "timings": str},
+        pk="id",
+    )
+    db["findings"].create_index(["detector"])
+    db["findings"].create_index(["active"])
+    db["review_log"].create_index(["finding_key"])
+
+
+def _m3_audio(db: sqlite_utils.Database) -> None:
+    """Audio features per track (issue 6), keyed to the file state they were computed from.
+
+    Columns are those of ``AudioFeatures`` version 1; a later feature set comes
+    with its own migration.  ``error`` holds why a file could not be decoded, so
+    an undecodable file is not retried on every rescan.
+    """
+    from dataclasses import fields as dataclass_fields
+
+    from .audio.features import AudioFeatures
+
+    kinds = {"float": float, "int": int, "str": str, "bytes": bytes, "bool": int}
+    columns: dict[str, Any] = {"track_id": int, "file_fingerprint": str, "analysis_version": int, "error": str}
+    for item in dataclass_fields(AudioFeatures):
+        text = str(item.type)
+        kind = next((python for name, python in kinds.items() if name in text.split("|")[0]), str)
+        columns[item.name] = str if item.name == "ltas" else kind
+    db["audio_features"].create(columns, pk="track_id", foreign_keys=[("track_id", "tracks", "id")])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial, _m2_detection, _m3_audio)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -138,6 +191,7 @@ class PreparedTrack:
     artworks: list[dict[str, Any]]
     size: int
     error: str | None
+    audio: dict[str, Any] | None = None  # an audio_features row (without track_id), when analysed
 
 
 def _flat(obj: Any) -> dict[str, Any]:
@@ -238,19 +292,22 @@ class Store:
 
     # --- change detection ------------------------------------------------------
 
-    def known(self, paths: Sequence[str]) -> dict[str, tuple[int, str | None, str]]:
-        """``path -> (id, fingerprint, status)`` for the given paths that are stored.
+    def known(self, paths: Sequence[str], *, with_audio: bool = False) -> dict[str, tuple]:
+        """``path -> (id, fingerprint, status[, audio analysis version])`` for stored paths.
 
         Raw tuples rather than row dicts: on a rescan this is most of the work.
         """
-        found: dict[str, tuple[int, str | None, str]] = {}
+        found: dict[str, tuple] = {}
+        audio = ", a.analysis_version" if with_audio else ""
+        join = " LEFT JOIN audio_features a ON a.track_id = t.id" if with_audio else ""
         for start in range(0, len(paths), SQL_CHUNK):
             chunk = list(paths[start:start + SQL_CHUNK])
             marks = ",".join("?" * len(chunk))
             cursor = self.db.execute(
-                f"SELECT path, id, fingerprint, status FROM tracks WHERE path IN ({marks})", chunk)
-            for path, track_id, fingerprint, status in cursor:
-                found[path] = (track_id, fingerprint, status)
+                f"SELECT t.path, t.id, t.fingerprint, t.status{audio} FROM tracks t{join} "
+                f"WHERE t.path IN ({marks})", chunk)
+            for path, *rest in cursor:
+                found[path] = tuple(rest)
         return found
 
     def mark_present(self, track_ids: Iterable[int]) -> None:
@@ -348,6 +405,14 @@ class Store:
                 artworks.extend({**art, "track_id": track_id} for art in item.artworks)
             self._bulk_insert("credits", credits)
             self._bulk_insert("artworks", artworks)
+            audio_rows = [{**item.audio, "track_id": track_id}
+                          for item, track_id in zip(prepared, track_ids) if item.audio is not None]
+            if audio_rows:
+                ids_with_audio = [row["track_id"] for row in audio_rows]
+                for start in range(0, len(ids_with_audio), SQL_CHUNK):
+                    chunk = ids_with_audio[start:start + SQL_CHUNK]
+                    self.db["audio_features"].delete_where(f"track_id in ({','.join('?' * len(chunk))})", chunk)
+                self._bulk_insert("audio_features", audio_rows)
             if people:
                 self.db["people"].insert_all(people.values(), ignore=True)
                 for person in (p for p in people.values() if p["ipi"] or p["isni"]):
@@ -410,6 +475,209 @@ class Store:
         return self.db[table].count_where(where, args) if where else self.db[table].count
 
 
+    # --- detection, scoring, reviews, writer registry (issue 3) ----------------------------
+    # Bulk paths use executemany on the raw connection: detection writes tens of
+    # thousands of rows per run and must stay a small fraction of a cold scan.
+
+    def detection_tracks(self) -> Iterator[tuple[Any, ...]]:
+        """Present, readable tracks as tuples in :data:`DETECTION_TRACK_COLUMNS` order."""
+        columns = ", ".join(DETECTION_TRACK_COLUMNS)
+        yield from self.db.execute(
+            f"SELECT {columns} FROM tracks WHERE status = 'present' AND error IS NULL ORDER BY id")
+
+    def detection_credits(self, roles: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """``(track_id, name, name_normalized, role, ipi, isni)`` of present tracks in ``roles``."""
+        role_list = sorted(roles)
+        marks = ",".join("?" * len(role_list))
+        yield from self.db.execute(
+            "SELECT c.track_id, c.name, c.name_normalized, c.role, c.ipi, c.isni FROM credits c "
+            "JOIN tracks t ON t.id = c.track_id "
+            f"WHERE t.status = 'present' AND t.error IS NULL AND c.role IN ({marks}) ORDER BY c.id",
+            role_list)
+
+    def detection_artworks(self) -> Iterator[tuple[Any, ...]]:
+        """``(track_id, sha256, phash, picture_type)`` of present tracks."""
+        yield from self.db.execute(
+            "SELECT a.track_id, a.sha256, a.phash, a.picture_type FROM artworks a "
+            "JOIN tracks t ON t.id = a.track_id WHERE t.status = 'present' AND t.error IS NULL "
+            "ORDER BY a.track_id, a.id")
+
+    def detection_texts(self) -> Iterator[tuple[Any, ...]]:
+        """``(track_id, comment, url, field_values, raw_tags)``: tag text for marker searches."""
+        yield from self.db.execute(
+            "SELECT id, comment, url, field_values, raw_tags FROM tracks "
+            "WHERE status = 'present' AND error IS NULL ORDER BY id")
+
+    def save_findings(self, findings: Sequence[Any], *, started_at: str, elapsed: float,
+                      timings: dict[str, float], status: str = "completed") -> int:
+        """Upsert this run's findings, deactivate the rest, rewrite their member tracks.
+
+        Findings are never deleted, so a review decision survives a run in which
+        its finding was not emitted (and applies again when it comes back).
+        Returns the detection run id.
+        """
+        now = utcnow()
+        conn = self.db.conn
+        with self.db.atomic():
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _emitted (key TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM _emitted")
+            conn.executemany("INSERT OR IGNORE INTO _emitted (key) VALUES (?)", ((f.key,) for f in findings))
+            conn.execute("DELETE FROM finding_tracks WHERE finding_key IN (SELECT key FROM _emitted)")
+            conn.executemany(
+                "INSERT INTO findings (key, detector, family, severity, score, subject_type, subject, title, "
+                "explanation, evidence, innocent_explanations, created_at, updated_at, active) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+                "ON CONFLICT(key) DO UPDATE SET detector = excluded.detector, family = excluded.family, "
+                "severity = excluded.severity, score = excluded.score, subject_type = excluded.subject_type, "
+                "subject = excluded.subject, title = excluded.title, explanation = excluded.explanation, "
+                "evidence = excluded.evidence, innocent_explanations = excluded.innocent_explanations, "
+                "updated_at = excluded.updated_at, active = 1",
+                ((f.key, f.detector, f.family, f.severity, f.score, f.subject_type, f.subject, f.title,
+                  f.explanation, _json(f.evidence), _json(list(f.innocent_explanations)), now, now)
+                 for f in findings))
+            conn.execute(
+                "UPDATE findings SET active = 0, updated_at = ? "
+                "WHERE active = 1 AND key NOT IN (SELECT key FROM _emitted)", [now])
+            conn.executemany(
+                "INSERT OR IGNORE INTO finding_tracks (finding_key, track_id) VALUES (?, ?)",
+                ((f.key, track_id) for f in findings for track_id in f.track_ids))
+            conn.execute("DELETE FROM _emitted")
+            cursor = conn.execute(
+                "INSERT INTO detection_runs (started_at, finished_at, status, findings, elapsed, timings) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [started_at, now, status, len(findings), round(elapsed, 3), _json(timings)])
+            return int(cursor.lastrowid)
+
+    def last_detection_run(self) -> dict[str, Any] | None:
+        rows = list(self.db["detection_runs"].rows_where(order_by="id desc", limit=1))
+        return rows[0] if rows else None
+
+    def scoring_findings(self) -> list[tuple[Any, ...]]:
+        """``(key, detector, family, severity, title, score)`` of active findings."""
+        return list(self.db.execute(
+            "SELECT key, detector, family, severity, title, score FROM findings WHERE active = 1 ORDER BY key"))
+
+    def active_finding_links(self) -> Iterator[tuple[str, int]]:
+        """``(finding_key, track_id)`` for active findings and present tracks."""
+        yield from self.db.execute(
+            "SELECT ft.finding_key, ft.track_id FROM finding_tracks ft "
+            "JOIN findings f ON f.key = ft.finding_key JOIN tracks t ON t.id = ft.track_id "
+            "WHERE f.active = 1 AND t.status = 'present'")
+
+    def present_track_artists(self) -> Iterator[tuple[int, str | None]]:
+        """``(track_id, artist)`` of present, readable tracks."""
+        yield from self.db.execute(
+            "SELECT id, artist FROM tracks WHERE status = 'present' AND error IS NULL ORDER BY id")
+
+    def review_statuses(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT finding_key, status FROM reviews"))
+
+    def replace_risk(self, track_rows: Iterable[tuple[Any, ...]], artist_rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rewrite the derived risk tables in one transaction.
+
+        ``track_rows``: ``(track_id, risk, band, reasons_json, note)``;
+        ``artist_rows``: ``(artist_key, artist, risk, band, tracks, reasons_json, families_json, note)``.
+        """
+        conn = self.db.conn
+        with self.db.atomic():
+            conn.execute("DELETE FROM track_risk")
+            conn.execute("DELETE FROM artist_risk")
+            conn.executemany(
+                "INSERT INTO track_risk (track_id, risk, band, reasons, note) VALUES (?, ?, ?, ?, ?)", track_rows)
+            conn.executemany(
+                "INSERT INTO artist_risk (artist_key, artist, risk, band, tracks, reasons, families, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", artist_rows)
+
+    def finding_rows(self, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+        """Findings with their review status, most severe first."""
+        where = "" if include_inactive else "WHERE f.active = 1"
+        cursor = self.db.execute(
+            "SELECT f.*, coalesce(r.status, 'open') AS review_status, r.note AS review_note "
+            f"FROM findings f LEFT JOIN reviews r ON r.finding_key = f.key {where} "
+            "ORDER BY f.score DESC, f.detector, f.subject")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
+    def finding_row(self, key: str) -> dict[str, Any] | None:
+        cursor = self.db.execute(
+            "SELECT f.*, coalesce(r.status, 'open') AS review_status, r.note AS review_note "
+            "FROM findings f LEFT JOIN reviews r ON r.finding_key = f.key WHERE f.key = ?", [key])
+        names = [d[0] for d in cursor.description]
+        row = cursor.fetchone()
+        return dict(zip(names, row)) if row else None
+
+    def finding_paths(self, keys: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """Member track paths per finding (all findings, or only ``keys``)."""
+        found: dict[str, list[str]] = {}
+        base = "SELECT ft.finding_key, t.path FROM finding_tracks ft JOIN tracks t ON t.id = ft.track_id"
+        if keys is None:
+            for key, path in self.db.execute(base + " ORDER BY t.path"):
+                found.setdefault(key, []).append(path)
+            return found
+        key_list = list(keys)
+        for start in range(0, len(key_list), SQL_CHUNK):
+            chunk = key_list[start:start + SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, path in self.db.execute(f"{base} WHERE ft.finding_key IN ({marks}) ORDER BY t.path", chunk):
+                found.setdefault(key, []).append(path)
+        return found
+
+    def artist_risk_rows(self) -> list[dict[str, Any]]:
+        """Artists by risk (highest first), then name."""
+        return list(self.db["artist_risk"].rows_where(order_by="risk desc, artist collate nocase"))
+
+    def track_risk_map(self) -> dict[int, tuple[float, str]]:
+        return {row[0]: (row[1], row[2]) for row in self.db.execute("SELECT track_id, risk, band FROM track_risk")}
+
+    def save_review(self, finding_key: str, status: str, note: str) -> str:
+        """Set a finding's review status and append it to the history; returns the time."""
+        now = utcnow()
+        with self.db.atomic():
+            self.db["reviews"].upsert(
+                {"finding_key": finding_key, "status": status, "note": note, "updated_at": now},
+                pk="finding_key")
+            self.db["review_log"].insert({"finding_key": finding_key, "status": status, "note": note, "at": now})
+        return now
+
+    def review_row(self, finding_key: str) -> dict[str, Any] | None:
+        rows = list(self.db["reviews"].rows_where("finding_key = ?", [finding_key]))
+        return rows[0] if rows else None
+
+    def review_log_rows(self, finding_key: str) -> list[dict[str, Any]]:
+        return list(self.db["review_log"].rows_where("finding_key = ?", [finding_key], order_by="id"))
+
+    def registry_rows(self) -> list[dict[str, Any]]:
+        return list(self.db["registry_writers"].rows_where(order_by="name_normalized, id"))
+
+    def registry_insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            with self.db.atomic():
+                self.db["registry_writers"].insert_all(rows)
+
+    def registry_update(self, writer_id: int, changes: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["registry_writers"].update(writer_id, {**changes, "updated_at": utcnow()})
+
+    def registry_remove(self, writer_ids: Sequence[int]) -> None:
+        ids = list(writer_ids)
+        with self.db.atomic():
+            for start in range(0, len(ids), SQL_CHUNK):
+                chunk = ids[start:start + SQL_CHUNK]
+                self.db["registry_writers"].delete_where(f"id in ({','.join('?' * len(chunk))})", chunk)
+
+    # --- audio features ------------------------------------------------------------------
+
+    def audio_feature_rows(self) -> Iterator[dict[str, Any]]:
+        """Analysed tracks' feature rows (with ``track_id``) for the audio detectors."""
+        yield from self.db.query(
+            "SELECT a.* FROM audio_features a JOIN tracks t ON t.id = a.track_id "
+            "WHERE t.status = 'present' AND a.error IS NULL")
+
+    def audio_summary(self, track_id: int) -> dict[str, Any] | None:
+        rows = list(self.db["audio_features"].rows_where("track_id = ?", [track_id]))
+        return rows[0] if rows else None
+
+
 def _leading_int(value: str | None) -> int | None:
     if not value:
         return None
@@ -419,3 +687,13 @@ def _leading_int(value: str | None) -> int | None:
             break
         digits += ch
     return int(digits) if digits and len(digits) < 10 else None
+
+
+# Columns the detectors load per track (see :meth:`Store.detection_tracks`).
+DETECTION_TRACK_COLUMNS: tuple[str, ...] = (
+    "id", "path", "artist", "title", "album", "album_artist", "label", "publisher", "isrc", "upc",
+    "release_date", "original_date", "duration", "format", "codec", "sample_rate", "bitrate",
+    "bitrate_mode", "channels", "bits_per_sample", "encoder", "encoder_settings_stream",
+    "encoder_settings", "encoded_by", "tag_containers", "layout_signature", "sha256", "markers",
+    "compilation",
+)

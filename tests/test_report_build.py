@@ -80,3 +80,13 @@ def test_csv_export_writes_three_spreadsheet_safe_files(demo_db: Path, tmp_path:
     with open(paths[0], encoding="utf-8-sig", newline="") as fh:
         tracks = list(csv.DictReader(fh))
     assert len(tracks) == 73 and {"risk", "band", "writers"} <= set(tracks[0])
+
+
+def test_report_of_a_filtered_selection_only_shows_those_tracks(demo_db: Path) -> None:
+    with Store(demo_db) as store:
+        farm_ids = [r[0] for r in store.db.execute("SELECT id FROM tracks WHERE artist = ?", [FARM_PERSONAS[0]])]
+        report = build_report(store, only_tracks=farm_ids)
+    assert report.totals["tracks"] == len(farm_ids) == 8
+    assert [a.artist for a in report.flagged] == [FARM_PERSONAS[0]]
+    assert report.low_artists == ()
+    assert [t.artist for t in report.charts.timelines] == [FARM_PERSONAS[0]]

@@ -236,3 +236,48 @@ def test_progress_reports_totals_and_finishes(tmp_path: Path, store: Store) -> N
 def test_nested_roots_are_scanned_once(tmp_path: Path) -> None:
     roots = normalize_roots([tmp_path / "a", tmp_path / "a" / "b", tmp_path / "ab"])
     assert roots == [str(tmp_path / "a"), str(tmp_path / "ab")]
+
+
+def test_audio_features_are_stored_once_and_rescans_skip_them(tmp_path: Path, store: Store, monkeypatch) -> None:
+    root = tmp_path / "cat"
+    root.mkdir()
+    b.soundfile_audio(root / "a.flac", "FLAC", seconds=2.0)
+    b.soundfile_audio(root / "b.wav", "WAV", seconds=2.0)
+    (root / "c.mp3").write_bytes(b"")  # unreadable: no audio analysis attempted
+    first = run_scan(store, [root], workers=0, audio=True)
+    assert first.read == 3
+    rows = {Path(store.db["tracks"].get(r["track_id"])["path"]).name: r for r in store.db["audio_features"].rows}
+    assert all(rows[name]["error"] is None and rows[name]["loudness_lufs"] < 0 for name in ("a.flac", "b.wav"))
+    assert rows["c.mp3"]["error"] == "not analysed: the file could not be read"
+    second = run_scan(store, [root], workers=0, audio=True)
+    assert (second.read, second.unchanged) == (0, 3)
+
+
+def test_turning_audio_on_later_analyses_unchanged_files_once(tmp_path: Path, store: Store) -> None:
+    root = tmp_path / "cat"
+    root.mkdir()
+    b.soundfile_audio(root / "a.flac", "FLAC", seconds=1.0)
+    run_scan(store, [root], workers=0)
+    assert store.count("audio_features") == 0
+    assert run_scan(store, [root], workers=0, audio=True).read == 1
+    assert store.count("audio_features") == 1
+    assert run_scan(store, [root], workers=0, audio=True).read == 0
+    assert run_scan(store, [root], workers=0).read == 0  # metadata-only rescans ignore audio
+
+
+def test_undecodable_audio_is_recorded_not_retried(tmp_path: Path, store: Store, monkeypatch) -> None:
+    import auditor.audio as audio_module
+    from auditor.errors import UnreadableFile
+
+    root = tmp_path / "cat"
+    root.mkdir()
+    b.soundfile_audio(root / "a.flac", "FLAC", seconds=1.0)
+
+    def refuse(path, **kwargs):
+        raise UnreadableFile(path, "decoder refused the stream")
+
+    monkeypatch.setattr(audio_module, "analyze", refuse)
+    run_scan(store, [root], workers=0, audio=True)
+    (row,) = store.db["audio_features"].rows
+    assert row["error"] == "decoder refused the stream"
+    assert run_scan(store, [root], workers=0, audio=True).read == 0

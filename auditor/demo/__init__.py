@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 MARKER = ".catalog-auditor-demo"
-DEMO_VERSION = 1
+DEMO_VERSION = 2  # 2: farm audio carries a simulated neural-decoder artifact
 BROKEN_FILE = "broken/truncated.mp3"
 _STAGING = ".demo-staging"
 # fixed timestamp for ZIP members, so the archive is byte-identical across runs
@@ -93,6 +93,10 @@ def produce_file(planned: PlannedFile, artwork: bytes, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
     samples = render_song(planned.seed, planned.seconds, profile.sample_rate, style=planned.style)
+    if planned.kind == "farm":  # what a neural decoder's upsampling leaves: a faint periodic comb
+        from auditor.audio.simulate import simulate_neural_decoder
+
+        samples = simulate_neural_decoder(samples, profile.sample_rate, level_db=-20.0, seed=planned.seed)
     encode_audio(samples, profile.sample_rate, part, profile.codec, bitrate=profile.bitrate,
                  vbr_quality=profile.vbr_quality, bits_per_sample=profile.bits_per_sample)
     if profile.codec == "mp3" and profile.lame_version != "3.100":

@@ -86,8 +86,11 @@ def _table_exists(store: Store, name: str) -> bool:
     return store.db[name].exists()
 
 
-def build_report(store: Store, *, title: str = "Catalog audit") -> ReportModel:
+def build_report(store: Store, *, title: str = "Catalog audit",
+                 only_tracks: Iterable[int] | None = None) -> ReportModel:
+    """The report of the whole audit, or of the tracks in ``only_tracks`` (a filter's result)."""
     db = store.db
+    keep = set(only_tracks) if only_tracks is not None else None
     tracks: dict[int, dict[str, Any]] = {}
     for row in db.execute(
         "SELECT id, path, artist, title, release_date, isrc, duration, encoder, encoder_settings_stream, "
@@ -96,6 +99,8 @@ def build_report(store: Store, *, title: str = "Catalog audit") -> ReportModel:
     ):
         (track_id, path, artist, name, date, isrc, duration, encoder, settings, rate, mode, channels,
          containers, layout, error) = row
+        if keep is not None and track_id not in keep:
+            continue
         tracks[track_id] = dict(path=path, artist=artist, key=artist_key(artist), title=name, date=date,
                                 isrc=isrc, duration=duration, encoder=encoder, settings=settings, rate=rate,
                                 mode=mode, channels=channels, containers=containers, layout=layout, error=error)
@@ -108,10 +113,14 @@ def build_report(store: Store, *, title: str = "Catalog audit") -> ReportModel:
             artists.append(dict(key=row[0], artist=row[1], risk=row[2] or 0.0, band=row[3] or "low",
                                 tracks=row[4] or 0, reasons=_json(row[5], [])))
     findings = _findings(store, tracks)
-    by_key = {f.key: f for f in findings}
     members: dict[str, list[int]] = defaultdict(list)
     for track_id, track in tracks.items():
         members[track["key"]].append(track_id)
+    if keep is not None:  # a filtered report: only what the filtered tracks touch
+        track_risk = {t: v for t, v in track_risk.items() if t in tracks}
+        artists = [a for a in artists if a["key"] in members]
+        findings = [f for f in findings if f.track_paths]
+    by_key = {f.key: f for f in findings}
 
     flagged = []
     for artist in artists:
