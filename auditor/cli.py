@@ -172,6 +172,32 @@ def _emit(rows: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) ->
         write_table(rows, sys.stdout, table_columns)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """PDF report and/or CSV files; the same output as the desktop app's Export…"""
+    if not args.pdf and not args.csv_dir:
+        raise CliError("nothing to export: give --pdf FILE and/or --csv-dir DIR")
+    if args.pdf and not Path(args.pdf).resolve().parent.is_dir():
+        raise CliError(f"cannot write {args.pdf}: folder {Path(args.pdf).resolve().parent} does not exist")
+    store = _open_store(args.db, create=False)
+    with store:
+        if args.csv_dir:
+            from .report.csv_export import export_csv
+
+            written = export_csv(store, Path(args.csv_dir))
+            print(f"CSV: {', '.join(str(p) for p in written)}")
+        if args.pdf:
+            from .report.build import build_report
+
+            report = build_report(store, title=args.title or f"Catalog audit — {Path(args.db).stem}")
+            try:  # PDF layout and charts are drawn by Qt (offscreen when there is no display)
+                from ui.report_pdf import export_pdf_headless
+            except ImportError as exc:
+                raise CliError(f"PDF export needs the GUI packages (pip install '.[gui]'): {exc}") from exc
+            pages = export_pdf_headless(report, Path(args.pdf))
+            print(f"PDF: {args.pdf} ({pages} pages)")
+    return EXIT_OK
+
+
 def cmd_tracks(args: argparse.Namespace) -> int:
     store = _open_store(args.db, create=False)
     with store:
@@ -300,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="also decode the audio for loudness, spectral artifacts and near-duplicate "
                            "fingerprints (default: on; --no-audio reads tags only)")
     scan.set_defaults(func=cmd_scan)
+
+    export = sub.add_parser("export", help="write the PDF report and/or CSV files (tracks, artists, findings)")
+    export.add_argument("--db", required=True)
+    export.add_argument("--pdf", metavar="FILE", help="PDF report to write")
+    export.add_argument("--csv-dir", metavar="DIR", help="folder for tracks.csv, artists.csv, findings.csv")
+    export.add_argument("--title", help="report title (default: 'Catalog audit — <db name>')")
+    export.set_defaults(func=cmd_export)
 
     tracks = sub.add_parser("tracks", help="list tracks with tags, credits and technical properties")
     tracks.add_argument("--db", required=True)

@@ -92,3 +92,21 @@ def test_errors_command_lists_failures_with_reasons(tmp_path: Path, capsys) -> N
 def test_help_is_available_from_both_entry_points(entry: list[str]) -> None:
     result = subprocess.run([sys.executable, *entry, "--help"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0 and "scan" in result.stdout
+
+
+def test_export_writes_pdf_and_csvs_headless(demo_audit: Path, tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "export", "--db", str(demo_audit), "--pdf", str(tmp_path / "r.pdf"),
+         "--csv-dir", str(tmp_path / "csv")], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "r.pdf").read_bytes()[:4] == b"%PDF"
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == ["artists.csv", "findings.csv", "tracks.csv"]
+    assert "pages)" in result.stdout
+
+
+def test_export_without_a_target_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_cli("export", "--db", str(tmp_path / "none.sqlite"))
+    assert result.returncode == 1 and "nothing to export" in result.stderr
