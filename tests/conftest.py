@@ -16,6 +16,14 @@ import pytest
 CACHE = Path(__file__).resolve().parents[1] / ".cache"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_thresholds(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read a developer's own thresholds file (~/.config/catalog-auditor)."""
+    import os
+
+    os.environ["CATALOG_AUDITOR_THRESHOLDS"] = str(tmp_path_factory.mktemp("config") / "thresholds.toml")
+
+
 @pytest.fixture(scope="session")
 def demo_catalog() -> Path:
     from auditor.demo import build_demo_catalog

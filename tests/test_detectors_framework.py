@@ -23,8 +23,8 @@ def test_every_detector_is_registered_with_family_description_innocent_explanati
         assert set(section["weights"]) <= set(SEVERITIES), det.id
 
 
-def test_every_family_but_audio_has_detectors() -> None:
-    assert {d.family for d in all_detectors()} == set(FAMILIES) - {"audio"}
+def test_every_family_has_detectors() -> None:
+    assert {d.family for d in all_detectors()} == set(FAMILIES)
 
 
 def test_finding_keys_depend_on_detector_and_subject_only() -> None:
