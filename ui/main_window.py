@@ -477,7 +477,8 @@ class MainWindow(QMainWindow):
         self._scan_started = time.monotonic()
         started = self.controller.start(
             self.db_path, list(roots), workers=self.scan_workers(),
-            file_timeout=app_setting(self.settings, "scan/file_timeout", 30.0, float))
+            file_timeout=app_setting(self.settings, "scan/file_timeout", 30.0, float),
+            audio=app_setting(self.settings, "scan/audio", True, bool))
         if started:
             self._set_scanning_widgets(True)
             self.progress_label.setText("Starting scan…")

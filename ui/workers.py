@@ -46,8 +46,9 @@ class ScanWorker(QObject):
     failed = Signal(str)
 
     def __init__(self, db_path: Path, roots: Sequence[str], *, workers: int | None,
-                 cancel: threading.Event, file_timeout: float = 30.0) -> None:
+                 cancel: threading.Event, file_timeout: float = 30.0, audio: bool = True) -> None:
         super().__init__()
+        self.audio = audio
         self.db_path = Path(db_path)
         self.roots = list(roots)
         self.workers = workers
@@ -64,7 +65,7 @@ class ScanWorker(QObject):
         try:
             summary = audit_function()(
                 store, self.roots, workers=self.workers, progress=self.progress.emit,
-                cancel=self.cancel, file_timeout=self.file_timeout)
+                cancel=self.cancel, file_timeout=self.file_timeout, audio=self.audio)
         except Exception as exc:  # noqa: BLE001 - a failed scan is reported, never a crash
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
@@ -118,7 +119,7 @@ class ScanController(QObject):
     # --- control -------------------------------------------------------------------------------
 
     def start(self, db_path: Path, roots: Sequence[str], *, workers: int | None,
-              file_timeout: float = 30.0) -> bool:
+              file_timeout: float = 30.0, audio: bool = True) -> bool:
         if self.running:
             return False
         self._cancel = threading.Event()
@@ -126,7 +127,8 @@ class ScanController(QObject):
         self._last_done = -1
         thread = QThread()
         thread.setObjectName("scan")
-        worker = ScanWorker(db_path, roots, workers=workers, cancel=self._cancel, file_timeout=file_timeout)
+        worker = ScanWorker(db_path, roots, workers=workers, cancel=self._cancel, file_timeout=file_timeout,
+                            audio=audio)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._on_progress)

@@ -286,6 +286,8 @@ class DetailPane(QWidget):
             self._row(section, role, credit.get("name"),
                       " · ".join(p for p in (ids or "no IPI/ISNI", credit.get("source")) if p))
 
+        self._fill_declared(detail.get("declared") or [])
+
         section = self._section("technical", "Technical", expanded=True)
         for name, value in self._technical(track, detail):
             if value not in (None, ""):
@@ -328,6 +330,31 @@ class DetailPane(QWidget):
             self._row(section, name, text)
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 110), 200))
+
+    def _fill_declared(self, declared: list[dict[str, Any]]) -> None:
+        """What deliveries declare for this track (ERN message or manifest), with the source document."""
+        if not declared:
+            return
+        section = self._section("declared", "Declared (delivery)", len(declared))
+        for row in declared:
+            kind = "ERN message" if row.get("source_kind") == "ern" else "manifest"
+            self._row(section, "Source", row.get("source"), kind)
+            for name, value in (("Reference", row.get("reference")), ("File", row.get("file_ref")),
+                                ("Title", row.get("title")), ("Display artist", row.get("display_artist")),
+                                ("ISRC", row.get("isrc")), ("ISWC", row.get("iswc")),
+                                ("Duration", _duration(row["duration_s"]) if row.get("duration_s") else None),
+                                ("Creation date", row.get("creation_date")), ("Label", row.get("label")),
+                                ("Release", row.get("release_title")), ("UPC/ICPN", row.get("icpn")),
+                                ("Release date", row.get("release_date"))):
+                if value not in (None, ""):
+                    self._row(section, name, value)
+            for contributor in row.get("contributors") or []:
+                ids = [f"{label} {contributor[key]}" for key, label in (("ipi", "IPI"), ("isni", "ISNI"))
+                       if contributor.get(key)]
+                if contributor.get("indirect"):
+                    ids.append("indirect")
+                role = (contributor.get("ddex_role") or contributor.get("role") or "").strip() or "Contributor"
+                self._row(section, role, contributor.get("name"), " · ".join(ids) or "no IPI/ISNI")
 
     def _technical(self, track: dict[str, Any], detail: dict[str, Any]) -> list[tuple[str, Any]]:
         bitrate = track.get("bitrate")

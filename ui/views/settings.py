@@ -180,10 +180,15 @@ class SettingsDialog(QDialog):
         self.timeout.setRange(1.0, 600.0)
         self.timeout.setSuffix(" s")
         self.timeout.setValue(app_setting(self.settings, "scan/file_timeout", 30.0, float))
+        self.audio = QCheckBox("Analyse the audio (loudness, spectral artifacts, near-duplicates)", page)
+        self.audio.setChecked(app_setting(self.settings, "scan/audio", True, bool))
+        self.audio.setToolTip(plain_tooltip(
+            "Decodes a bounded excerpt of every new or changed file. Off: tags only (faster)."))
         self.reopen = QCheckBox("Reopen the last audit at start-up", page)
         self.reopen.setChecked(app_setting(self.settings, "app/reopen_last", True, bool))
         form.addRow("Workers", self.workers)
         form.addRow("Per-file time limit", self.timeout)
+        form.addRow("", self.audio)
         form.addRow("", self.reopen)
         form.addRow("", plain_label(f"This computer has {default_workers()} processor(s).", page))
         return page
@@ -414,6 +419,7 @@ class SettingsDialog(QDialog):
                 return False
         self.settings.setValue("scan/workers", self.workers.value())
         self.settings.setValue("scan/file_timeout", self.timeout.value())
+        self.settings.setValue("scan/audio", self.audio.isChecked())
         self.settings.setValue("app/reopen_last", self.reopen.isChecked())
         self.settings.sync()
         return True
