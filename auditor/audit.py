@@ -16,8 +16,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from .delivery.declared import load_declarations
 from .detectors.engine import DetectionProgress, DetectionSummary, run_detection
-from .scan import DEFAULT_FILE_TIMEOUT, ProgressCallback, ScanProgress, ScanSummary, run_scan
+from .model import DiscoveryProblem
+from .scan import DEFAULT_FILE_TIMEOUT, ProgressCallback, ScanProgress, ScanSummary, normalize_roots, run_scan
 from .store import Store
 from .thresholds import Thresholds
 
@@ -42,13 +44,18 @@ def run_audit(
     file_timeout: float = DEFAULT_FILE_TIMEOUT,
     thresholds: Thresholds | None = None,
     audio: bool = False,
+    manifest_mapping: dict[str, str] | None = None,
 ) -> AuditSummary:
     """Scan ``roots`` into ``store``, then run every detector and rescore.
 
     Detection also runs after a *cancelled* scan when the store holds tracks:
     what was read is audited (quickly) rather than left without findings.
     Cancelling during detection keeps the previous findings untouched.
+    What deliveries under ``roots`` declare (ERN messages, manifests read with
+    ``manifest_mapping`` over the auto-detected columns) is stored and matched
+    to the tracks between the two, so detection compares declared and embedded.
     """
+    roots = [os.fspath(r) for r in roots]
     cancel = cancel or threading.Event()
     held: list[ScanProgress] = []
     last: list[ScanProgress] = []
@@ -65,6 +72,10 @@ def run_audit(
     detection: DetectionSummary | None = None
     has_tracks = store.count("tracks", "status = 'present'") > 0
     if scan.status == "completed" or (scan.status == "cancelled" and has_tracks):
+        problems: list[DiscoveryProblem] = []
+        load_declarations(store, normalize_roots(roots), scan.scan_id, manifest_mapping=manifest_mapping,
+                          on_problem=problems.append)
+        store.record_problems(scan.scan_id, problems)
         detect_cancel = cancel if scan.status == "completed" else threading.Event()
         started = time.monotonic()
         base = last[0] if last else None

@@ -852,6 +852,7 @@ def track_detail(store: Store, track_id: int) -> dict[str, Any] | None:
             risk["reasons"] = _loads(risk.get("reasons"), [])
             detail["risk"] = risk
     detail["findings"] = finding_rows(store, track_id=track_id, schema=schema)
+    detail["declared"] = store.declared_for_track(track_id) if "declared_recordings" in schema.tables else []
     return detail
 
 

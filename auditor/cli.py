@@ -129,7 +129,7 @@ def print_detection(summary: DetectionSummary | None, out: TextIO) -> None:
 # --- commands ---------------------------------------------------------------------
 
 def _audit(paths: Sequence[str], db: str, workers: int | None, quiet: bool, timeout: float,
-           audio: bool = True) -> AuditSummary | None:
+           audio: bool = True, manifest_mapping: dict[str, str] | None = None) -> AuditSummary | None:
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise CliError(f"path does not exist: {missing[0]}")
@@ -138,7 +138,7 @@ def _audit(paths: Sequence[str], db: str, workers: int | None, quiet: bool, time
     try:
         summary = run_audit(store, paths, workers=workers, cancel=cancel,
                             progress=None if quiet else ProgressPrinter(sys.stderr), file_timeout=timeout,
-                            audio=audio)
+                            audio=audio, manifest_mapping=manifest_mapping)
     except KeyboardInterrupt:
         cancel.set()
         sys.stderr.write("\nscan interrupted; what was read is saved — run the same command to resume\n")
@@ -151,7 +151,8 @@ def _audit(paths: Sequence[str], db: str, workers: int | None, quiet: bool, time
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    summary = _audit(args.paths, args.db, args.workers, args.quiet, args.timeout, audio=args.audio)
+    summary = _audit(args.paths, args.db, args.workers, args.quiet, args.timeout, audio=args.audio,
+                     manifest_mapping=args.manifest_map)
     return EXIT_OK if summary is not None and summary.status == "completed" else EXIT_FAILURE
 
 
@@ -284,6 +285,48 @@ def cmd_registry_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reference_add(args: argparse.Namespace) -> int:
+    from .delivery.reference import add_reference
+
+    if not os.path.exists(args.path):
+        raise CliError(f"reference does not exist: {args.path}")
+    store = _open_store(args.db, create=True)
+    with store:
+        row = add_reference(store, args.path, audio=args.audio, workers=args.workers)
+    print(f"Reference added: {row['path']} ({row['kind']})")
+    print("Run `detect --db` to compare the audit with its references.")
+    return EXIT_OK
+
+
+def cmd_reference_remove(args: argparse.Namespace) -> int:
+    from .delivery.reference import remove_reference
+
+    store = _open_store(args.db, create=False)
+    with store:
+        remove_reference(store, args.path)
+    print(f"Reference removed: {args.path}")
+    return EXIT_OK
+
+
+def cmd_reference_list(args: argparse.Namespace) -> int:
+    from .delivery.reference import list_references
+
+    store = _open_store(args.db, create=False)
+    with store:
+        rows = list_references(store)
+    _emit(rows, args.format, ("path", "kind", "tracks", "database", "added_at"))
+    return EXIT_OK
+
+
+def _manifest_map(text: str) -> dict[str, str]:
+    from .delivery.manifest import ManifestError, parse_mapping_option
+
+    try:
+        return parse_mapping_option(text)
+    except ManifestError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import build_demo_catalog
 
@@ -325,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--audio", action=argparse.BooleanOptionalAction, default=True,
                       help="also decode the audio for loudness, spectral artifacts and near-duplicate "
                            "fingerprints (default: on; --no-audio reads tags only)")
+    scan.add_argument("--manifest-map", type=_manifest_map, default=None, metavar="MAPPING",
+                      help='spreadsheet manifest columns, e.g. "Song Name=title,Writers=writers" '
+                           "(overrides the auto-detected headers)")
     scan.set_defaults(func=cmd_scan)
 
     export = sub.add_parser("export", help="write the PDF report and/or CSV files (tracks, artists, findings)")
@@ -381,6 +427,25 @@ def build_parser() -> argparse.ArgumentParser:
     reg_list.add_argument("--db", required=True)
     reg_list.add_argument("--format", choices=("json", "csv", "table"), default="table")
     reg_list.set_defaults(func=cmd_registry_list)
+
+    reference = sub.add_parser("reference", help="reference catalogs (other audits or folders) to compare with")
+    reference_sub = reference.add_subparsers(dest="reference_command", required=True, metavar="ACTION")
+    ref_add = reference_sub.add_parser("add", help="add an audit database, or a folder (scanned into "
+                                                   "<folder>.reference.sqlite)")
+    ref_add.add_argument("path", metavar="PATH")
+    ref_add.add_argument("--db", required=True)
+    ref_add.add_argument("--workers", type=int, default=None)
+    ref_add.add_argument("--audio", action=argparse.BooleanOptionalAction, default=True,
+                         help="analyse a folder's audio too, for fingerprint matches (default: on)")
+    ref_add.set_defaults(func=cmd_reference_add)
+    ref_remove = reference_sub.add_parser("remove", help="forget a reference catalog")
+    ref_remove.add_argument("path", metavar="PATH")
+    ref_remove.add_argument("--db", required=True)
+    ref_remove.set_defaults(func=cmd_reference_remove)
+    ref_list = reference_sub.add_parser("list", help="list reference catalogs")
+    ref_list.add_argument("--db", required=True)
+    ref_list.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    ref_list.set_defaults(func=cmd_reference_list)
 
     demo = sub.add_parser("demo", help="build the demo catalog (and audit it with --db)")
     demo.add_argument("dir", metavar="DIR")

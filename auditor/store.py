@@ -162,7 +162,37 @@ def _m3_audio(db: sqlite_utils.Database) -> None:
     db["audio_features"].create(columns, pk="track_id", foreign_keys=[("track_id", "tracks", "id")])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_m1_initial, _m2_detection, _m3_audio)
+def _m4_declared(db: sqlite_utils.Database) -> None:
+    """What deliveries declare (issue 7), and the label's reference catalogs.
+
+    Declared rows are derived from the ERN messages and manifests under a
+    scan's roots and rewritten for those roots on every scan; ``track_id``
+    is the track the declaration was matched to (by file path, else ISRC).
+    ``references`` lists other audits (or scanned folders) a submission is
+    compared against.
+    """
+    db["declared_recordings"].create(
+        {"id": int, "source": str, "source_kind": str, "reference": str, "track_id": int,
+         "file_ref": str, "resolved_path": str, "isrc": str, "title": str, "display_artist": str,
+         "duration_s": float, "creation_date": str, "iswc": str, "label": str, "release_title": str,
+         "icpn": str, "release_date": str, "scan_id": int},
+        pk="id",
+    )
+    db["declared_recordings"].create_index(["track_id"])
+    db["declared_recordings"].create_index(["source"])
+    db["declared_recordings"].create_index(["resolved_path"])
+    db["declared_contributors"].create(
+        {"id": int, "declared_id": int, "name": str, "name_normalized": str, "role": str,
+         "ddex_role": str, "ipi": str, "isni": str, "indirect": int},
+        pk="id", foreign_keys=[("declared_id", "declared_recordings", "id")],
+    )
+    db["declared_contributors"].create_index(["declared_id"])
+    db["references"].create({"id": int, "path": str, "kind": str, "added_at": str}, pk="id")
+    db["references"].create_index(["path"], unique=True)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _m1_initial, _m2_detection, _m3_audio, _m4_declared)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -676,6 +706,82 @@ class Store:
     def audio_summary(self, track_id: int) -> dict[str, Any] | None:
         rows = list(self.db["audio_features"].rows_where("track_id = ?", [track_id]))
         return rows[0] if rows else None
+
+
+    # --- declarations and reference catalogs (issue 7) -----------------------------------
+
+    def present_track_keys(self) -> Iterator[tuple[int, str, str | None]]:
+        """``(track_id, path, isrc)`` of every present track (readable or not): declaration matching."""
+        yield from self.db.execute("SELECT id, path, isrc FROM tracks WHERE status = 'present' ORDER BY id")
+
+    def replace_declarations(self, roots: Sequence[str], scan_id: int,
+                             recordings: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+        """Drop declared rows whose source lies under ``roots``; insert ``(recording, contributors)``."""
+        with self.db.atomic():
+            for root in roots:
+                root = os.path.abspath(root)
+                prefix_dir = root.rstrip(os.sep) + os.sep
+                prefix_zip = root + "!/"
+                where = ("source = ? OR substr(source, 1, ?) = ? OR substr(source, 1, ?) = ?")
+                args = [root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip]
+                self.db.execute(
+                    f"DELETE FROM declared_contributors WHERE declared_id IN "
+                    f"(SELECT id FROM declared_recordings WHERE {where})", args)
+                self.db.execute(f"DELETE FROM declared_recordings WHERE {where}", args)
+            for recording, contributors in recordings:
+                declared_id = int(self.db["declared_recordings"].insert({**recording, "scan_id": scan_id}).last_pk)
+                if contributors:
+                    self.db["declared_contributors"].insert_all(
+                        {**c, "declared_id": declared_id} for c in contributors)
+
+    def declared_rows(self) -> list[dict[str, Any]]:
+        """Every declared recording with ``contributors`` and the matched track's path as ``track_path``."""
+        cursor = self.db.execute(
+            "SELECT d.*, t.path AS track_path FROM declared_recordings d "
+            "LEFT JOIN tracks t ON t.id = d.track_id AND t.status = 'present' ORDER BY d.id")
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, values)) for values in cursor]
+        by_id = {row["id"]: row for row in rows}
+        for row in rows:
+            row["contributors"] = []
+        for contributor in self.db["declared_contributors"].rows_where(order_by="declared_id, id"):
+            owner = by_id.get(contributor["declared_id"])
+            if owner is not None:
+                owner["contributors"].append(contributor)
+        return rows
+
+    def declared_for_track(self, track_id: int) -> list[dict[str, Any]]:
+        rows = list(self.db["declared_recordings"].rows_where("track_id = ?", [track_id], order_by="id"))
+        for row in rows:
+            row["contributors"] = list(self.db["declared_contributors"].rows_where(
+                "declared_id = ?", [row["id"]], order_by="id"))
+        return rows
+
+    def declared_identifiers(self) -> dict[tuple[int, str], tuple[str | None, str | None]]:
+        """``(track_id, name_normalized) -> (ipi, isni)`` of declared contributors that carry one."""
+        found: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+        for track_id, name, ipi, isni in self.db.execute(
+                "SELECT d.track_id, c.name_normalized, c.ipi, c.isni FROM declared_contributors c "
+                "JOIN declared_recordings d ON d.id = c.declared_id "
+                "WHERE d.track_id IS NOT NULL AND (c.ipi IS NOT NULL OR c.isni IS NOT NULL) ORDER BY c.id"):
+            old = found.get((track_id, name), (None, None))
+            found[(track_id, name)] = (old[0] or ipi, old[1] or isni)
+        return found
+
+    def reference_rows(self) -> list[dict[str, Any]]:
+        return list(self.db["references"].rows_where(order_by="id"))
+
+    def add_reference_row(self, path: str, kind: str) -> dict[str, Any]:
+        """Record a reference catalog once; adding the same path again keeps the first row."""
+        with self.db.atomic():
+            self.db.execute('INSERT OR IGNORE INTO "references" (path, kind, added_at) VALUES (?, ?, ?)',
+                            [path, kind, utcnow()])
+        return next(self.db["references"].rows_where("path = ?", [path]))
+
+    def remove_reference_row(self, path: str) -> bool:
+        with self.db.atomic():
+            cursor = self.db.execute('DELETE FROM "references" WHERE path = ?', [path])
+        return cursor.rowcount > 0
 
 
 def _leading_int(value: str | None) -> int | None:

@@ -90,3 +90,10 @@ def test_report_of_a_filtered_selection_only_shows_those_tracks(demo_db: Path) -
     assert [a.artist for a in report.flagged] == [FARM_PERSONAS[0]]
     assert report.low_artists == ()
     assert [t.artist for t in report.charts.timelines] == [FARM_PERSONAS[0]]
+
+
+def test_every_family_has_methodology_text() -> None:
+    from auditor.detectors.base import FAMILIES
+    from auditor.report.build import FAMILY_LIMITS
+
+    assert set(FAMILY_LIMITS) == set(FAMILIES)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .context import DetectionContext
 
 FAMILIES: tuple[str, ...] = (
-    "untraceable_writers", "mass_produced", "production_signatures", "ai_provenance", "audio",
+    "untraceable_writers", "mass_produced", "production_signatures", "ai_provenance", "audio", "delivery",
 )
 FAMILY_TITLES: dict[str, str] = {
     "untraceable_writers": "Untraceable writers",
@@ -30,6 +30,7 @@ FAMILY_TITLES: dict[str, str] = {
     "production_signatures": "Identical production signatures",
     "ai_provenance": "AI provenance markers",
     "audio": "Audio-level signals",
+    "delivery": "Declared vs embedded",
 }
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "conclusive")
 SUBJECT_TYPES: tuple[str, ...] = ("track", "artist", "writer", "release", "cluster")

@@ -150,6 +150,29 @@ def _track(row: tuple) -> TrackInfo:
     )
 
 
+def _with_known_identifiers(store: Store, credits: Iterable[WriterCredit]) -> Iterator[WriterCredit]:
+    """Tag credits, with the IPI/ISNI a delivery declared for that writer on that track filled in.
+
+    Why: a writer declared with an IPI in an ERN message is traceable even when
+    the tags carry only the name; so is a writer the label's reference
+    catalogs already know with an identifier.
+    """
+    from ..delivery.reference import reference_writer_identifiers
+
+    declared = store.declared_identifiers() if hasattr(store, "declared_identifiers") else {}
+    known = reference_writer_identifiers(store) if hasattr(store, "reference_rows") else {}
+    if not declared and not known:
+        yield from credits
+        return
+    for credit in credits:
+        if not (credit.ipi or credit.isni):
+            ipi, isni = declared.get((credit.track_id, credit.name_normalized)) or known.get(
+                credit.name_normalized) or (None, None)
+            if ipi or isni:
+                credit = credit._replace(ipi=ipi, isni=isni)
+        yield credit
+
+
 class DetectionContext:
     """The catalog as detectors see it: present, readable tracks and their people."""
 
@@ -173,7 +196,7 @@ class DetectionContext:
     def load(cls, store: Store, thresholds: Thresholds) -> DetectionContext:
         return cls(
             (_track(row) for row in store.detection_tracks()),
-            (WriterCredit(*row) for row in store.detection_credits(WRITER_ROLES)),
+            _with_known_identifiers(store, (WriterCredit(*row) for row in store.detection_credits(WRITER_ROLES))),
             (ArtworkRow(*row) for row in store.detection_artworks()),
             store.registry_rows(),
             thresholds,

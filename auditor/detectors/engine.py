@@ -46,7 +46,7 @@ DetectionCallback = Callable[[DetectionProgress], None]
 
 def all_detectors() -> tuple[Detector, ...]:
     """Every detector, importing the family modules so that they register."""
-    from . import audio, catalog, isrc, provenance, signatures, titles, writers  # noqa: F401
+    from . import audio, catalog, declared, isrc, provenance, signatures, titles, writers  # noqa: F401
 
     return registered()
 

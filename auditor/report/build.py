@@ -49,6 +49,12 @@ FAMILY_LIMITS: dict[str, tuple[str, str]] = {
         "assertions of a trained model as digital source).",
         "Markers can be removed or, rarely, copied; absence of a marker proves nothing. A C2PA "
         "manifest alone only says the file was signed."),
+    "delivery": (
+        "Disagreements between what a delivery declares (DDEX ERN, manifest) and what the files carry: "
+        "writers, durations, ISRCs, missing or undeclared files, and material re-used from the label's "
+        "reference catalog.",
+        "Tags are often written before the final credits; edits change durations; pre-release ISRCs are "
+        "placeholders; re-issues legitimately re-use masters. A disagreement asks for a check, not a verdict."),
     "audio": (
         "Properties of the sound: periodic spectral peaks typical of neural decoders, near-duplicate "
         "audio under different names, one mastering envelope across acts, lossy sources in lossless files.",
