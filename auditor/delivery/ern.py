@@ -16,7 +16,7 @@ Version differences are isolated in two small functions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterable
 from xml.etree.ElementTree import Element, ParseError
