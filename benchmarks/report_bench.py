@@ -70,7 +70,7 @@ def main() -> int:
         audit(large, args.view_tracks)
         with Store(large) as store:
             started = time.perf_counter()
-            model = build_report(store)
+            model = build_report(store, evidence=False)  # what the report view builds
             model_s = time.perf_counter() - started
             widgets = charts.all_charts(model.charts)
             app.processEvents()

@@ -93,11 +93,17 @@ def _table_exists(store: Store, name: str) -> bool:
 
 
 def build_report(store: Store, *, title: str = "Catalog audit",
-                 only_tracks: Iterable[int] | None = None) -> ReportModel:
-    """The report of the whole audit, or of the tracks in ``only_tracks`` (a filter's result)."""
+                 only_tracks: Iterable[int] | None = None, evidence: bool = True) -> ReportModel:
+    """The report of the whole audit, or of the tracks in ``only_tracks`` (a filter's result).
+
+    ``evidence=False`` leaves each finding's evidence JSON unparsed (empty): the report view
+    shows charts and counts, and parsing tens of thousands of evidence objects is most of the
+    time of a big audit's model.
+    """
     db = store.db
     keep = set(only_tracks) if only_tracks is not None else None
     tracks: dict[int, dict[str, Any]] = {}
+    keys: dict[str | None, str] = {}  # artist spelling -> key; normalizing once per artist, not per track
     for row in db.execute(
         "SELECT id, path, artist, title, release_date, isrc, duration, encoder, encoder_settings_stream, "
         "sample_rate, bitrate_mode, channels, tag_containers, layout_signature, error FROM tracks "
@@ -107,7 +113,10 @@ def build_report(store: Store, *, title: str = "Catalog audit",
          containers, layout, error) = row
         if keep is not None and track_id not in keep:
             continue
-        tracks[track_id] = dict(path=path, artist=artist, key=artist_key(artist), title=name, date=date,
+        key = keys.get(artist)
+        if key is None:
+            key = keys[artist] = artist_key(artist)
+        tracks[track_id] = dict(path=path, artist=artist, key=key, title=name, date=date,
                                 isrc=isrc, duration=duration, encoder=encoder, settings=settings, rate=rate,
                                 mode=mode, channels=channels, containers=containers, layout=layout, error=error)
     track_risk = {tid: (risk, band) for tid, risk, band in
@@ -118,7 +127,7 @@ def build_report(store: Store, *, title: str = "Catalog audit",
                               "ORDER BY risk DESC, artist"):
             artists.append(dict(key=row[0], artist=row[1], risk=row[2] or 0.0, band=row[3] or "low",
                                 tracks=row[4] or 0, reasons=_json(row[5], [])))
-    findings = _findings(store, tracks)
+    findings = _findings(store, tracks, evidence=evidence)
     members: dict[str, list[int]] = defaultdict(list)
     for track_id, track in tracks.items():
         members[track["key"]].append(track_id)
@@ -179,7 +188,7 @@ def _finding_order(item: FindingItem) -> tuple:
     return (_SEVERITY_ORDER.get(item.severity, 9), item.family, item.subject, item.title)
 
 
-def _findings(store: Store, tracks: dict[int, dict[str, Any]]) -> list[FindingItem]:
+def _findings(store: Store, tracks: dict[int, dict[str, Any]], *, evidence: bool = True) -> list[FindingItem]:
     db = store.db
     paths: dict[str, list[str]] = defaultdict(list)
     for key, track_id in db.execute("SELECT finding_key, track_id FROM finding_tracks ORDER BY track_id"):
@@ -187,17 +196,20 @@ def _findings(store: Store, tracks: dict[int, dict[str, Any]]) -> list[FindingIt
             paths[key].append(tracks[track_id]["path"])
     reviews = {k: (s, n or "") for k, s, n in db.execute("SELECT finding_key, status, note FROM reviews")}
     items = []
+    innocent_lists: dict[str, tuple[str, ...]] = {}  # one text per detector: parse it once
     for row in db.execute(
         "SELECT key, detector, family, severity, subject_type, subject, title, explanation, evidence, "
         "innocent_explanations FROM findings WHERE active = 1"
     ):
-        key, detector_id, family, severity, subject_type, subject, name, explanation, evidence, innocent = row
+        key, detector_id, family, severity, subject_type, subject, name, explanation, data, innocent = row
+        if innocent not in innocent_lists:
+            innocent_lists[innocent] = tuple(_json(innocent, []))
         status, note = reviews.get(key, ("open", ""))
         items.append(FindingItem(
             key=key, detector=detector_id, family=family, family_title=FAMILY_TITLES.get(family, family),
             severity=severity, subject_type=subject_type, subject=subject, title=name,
-            explanation=explanation, evidence=_json(evidence, {}),
-            innocent_explanations=tuple(_json(innocent, [])), review_status=status, review_note=note,
+            explanation=explanation, evidence=_json(data, {}) if evidence else {},
+            innocent_explanations=innocent_lists[innocent], review_status=status, review_note=note,
             track_paths=tuple(paths.get(key, ())),
         ))
     return items

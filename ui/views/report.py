@@ -82,7 +82,7 @@ class ReportView(QWidget):
             self.summary.setText("Open an audit to see its report.")
             return
         only = self.filter_ids() if (self.filter_ids and self.follow_filter.isChecked()) else None
-        self.report = build_report(self.store, only_tracks=only)
+        self.report = build_report(self.store, only_tracks=only, evidence=False)
         totals = self.report.totals
         scope = "the filtered tracks" if only is not None else "the whole audit"
         self.summary.setText(
