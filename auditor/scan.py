@@ -135,7 +135,8 @@ def run_scan(
             summary.status = "cancelled"
         else:
             run.emit("finishing", message="Marking vanished files…", force=True)
-            summary.missing = store.mark_missing(scan_id, root_list, sorted(run.seen_unchanged))
+            summary.missing = store.mark_missing(scan_id, root_list, sorted(run.seen_unchanged),
+                                                 seen_count=summary.seen)
             summary.status = "completed"
     except BaseException:
         summary.status = "failed"

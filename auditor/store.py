@@ -351,7 +351,8 @@ class Store:
                     f"UPDATE tracks SET status = 'present', updated_at = ? WHERE id IN ({marks})",
                     [utcnow(), *chunk])
 
-    def mark_missing(self, scan_id: int, roots: Sequence[str], seen_unchanged: Sequence[int] = ()) -> int:
+    def mark_missing(self, scan_id: int, roots: Sequence[str], seen_unchanged: Sequence[int] = (),
+                     seen_count: int | None = None) -> int:
         """Tracks under ``roots`` that this complete scan did not see become 'missing'.
 
         Rows the scan wrote carry ``last_seen_scan = scan_id``; unchanged files
@@ -360,6 +361,19 @@ class Store:
         """
         import bisect
 
+        conditions = []
+        params: list[Any] = []
+        for root in roots:
+            root = os.path.abspath(root)
+            prefix_dir, prefix_zip = root.rstrip(os.sep) + os.sep, root + "!/"
+            conditions.append("(path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)")
+            params += [root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip]
+        if seen_count is not None and conditions:
+            present = self.db.execute(
+                f"SELECT count(*) FROM tracks WHERE status = 'present' AND ({' OR '.join(conditions)})",
+                params).fetchone()[0]
+            if present <= seen_count:  # every present track under the roots was seen: none vanished
+                return 0
         vanished: list[int] = []
         for root in roots:
             root = os.path.abspath(root)
