@@ -38,8 +38,7 @@ def _plot(title: str, *, date_axis: bool = False) -> pg.PlotWidget:
     axis = {"bottom": pg.DateAxisItem(orientation="bottom")} if date_axis else None
     widget = pg.PlotWidget(axisItems=axis)
     widget.setBackground("w")
-    widget.setMinimumSize(360, 240)
-    widget.resize(*CHART_SIZE)
+    widget.setMinimumSize(300, 240)  # on screen the layout sizes it; render_png sizes it for paper
     item = widget.getPlotItem()
     item.setTitle(title, color=INK, size="11pt")
     for name in ("left", "bottom"):

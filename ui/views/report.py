@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from auditor.report.build import build_report
 from auditor.report.model import ReportModel
@@ -50,6 +50,7 @@ class ReportView(QWidget):
         self.grid.setSpacing(12)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.grid_host)
         hint = QLabel("Click a bar, dot or node to list its tracks in the Tracks view.", self)
         hint.setObjectName("hint")
@@ -89,9 +90,10 @@ class ReportView(QWidget):
             f"Showing {scope}: {totals['tracks']:,} tracks, {totals['artists']:,} artists, "
             f"{totals['findings']:,} findings, {totals['flagged_artists']:,} artist(s) to look at.")
         for position, (_name, widget) in enumerate(charts.all_charts(self.report.charts)):
-            widget.setMinimumHeight(300)
+            widget.setMinimumHeight(320)
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             widget.signals.tracksClicked.connect(self.tracks_clicked.emit)
-            self.grid.addWidget(widget, position // 2, position % 2)
+            self.grid.addWidget(widget, position, 0)  # one per row: wide enough for titles and axes
             self._charts.append(widget)
 
     def chart_widgets(self) -> list[QWidget]:
