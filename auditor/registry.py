@@ -235,6 +235,16 @@ def update_writer(store: Store, writer_id: int, *, name: str | None = None, ipi:
     return _require(store, writer_id)
 
 
+def verify_by_name(store: Store, name: str, *, source: str = "verified in review") -> RegistryWriter:
+    """Mark a credited writer as checked by a person: an existing entry is flagged verified,
+    otherwise one is added (the reviewer vouched for the person, with or without identifiers)."""
+    norm = normalize_name(name)
+    for writer in list_writers(store):
+        if normalize_name(writer.name) == norm or norm in {normalize_name(a) for a in writer.aliases}:
+            return set_verified(store, writer.id, True)
+    return add_writer(store, name, verified=True, source=source)
+
+
 def set_verified(store: Store, writer_id: int, verified: bool = True) -> RegistryWriter:
     """Mark an entry as checked by a person (e.g. against the society's database)."""
     _require(store, writer_id)

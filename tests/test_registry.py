@@ -105,3 +105,15 @@ def test_cli_registry_import_and_list(tmp_path: Path, capsys) -> None:
 def test_cli_registry_import_of_a_missing_file_is_one_line_exit_1(tmp_path: Path, capsys) -> None:
     assert main(["registry", "import", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "a.sqlite")]) == 1
     assert "registry file does not exist" in capsys.readouterr().err
+
+
+def test_verify_by_name_flags_an_existing_entry_or_adds_one(tmp_path) -> None:
+    from auditor.registry import add_writer, list_writers, verify_by_name
+    from auditor.store import Store
+
+    with Store(tmp_path / "r.sqlite") as store:
+        add_writer(store, "Smith, Jane", verified=False)
+        assert verify_by_name(store, "Jane Smith").verified
+        added = verify_by_name(store, "Adrian Kessel")
+        assert added.verified and added.source == "verified in review"
+        assert len(list_writers(store)) == 2

@@ -66,3 +66,18 @@ def test_export_writes_the_pdf_and_csvs(window: MainWindow, tmp_path: Path) -> N
 def test_export_cancelled_writes_nothing(window: MainWindow, tmp_path: Path) -> None:
     assert not window.export_audit()
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_marking_a_writer_verified_from_a_finding_clears_its_registry_finding(window: MainWindow) -> None:
+    from auditor.registry import list_writers
+
+    window.show_view("findings")
+    view = window.findings_view
+    keys = [r[0] for r in window.store.db.execute(
+        "SELECT key FROM findings WHERE active = 1 AND subject_type = 'writer' AND subject = 'Adrian Kessel'")]
+    view.select_keys(keys[:1])
+    window._update_actions()
+    assert window.actions.verify_writer.isEnabled()
+    assert window.verify_selected_writers() == 1
+    (writer,) = [w for w in list_writers(window.store) if w.name == "Adrian Kessel"]
+    assert writer.verified and writer.source == "verified in review"

@@ -74,6 +74,9 @@ class Actions:
                         "Set the selected finding(s) back to open", "reopen")
         self.note = a(parent, "&Note…", "Ctrl+Shift+M", "note", "Add or edit a note on the selected finding(s)",
                       "note")
+        self.verify_writer = a(parent, "Writer &verified", "Ctrl+Shift+V", "confirm",
+                               "Add the selected finding's writer to the registry as verified, then re-check",
+                               "verify_writer")
         self.about = a(parent, "&About Catalog Auditor", None, None, "", "about")
         self.filter_help = a(parent, "Filter &syntax", None, None, "How to write filters", "filter_help")
 

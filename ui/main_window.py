@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.tracks_view = TracksView(self)
         self.artists_view = ArtistsView(self)
         self.findings_view = FindingsView(self)
-        self.findings_view.add_review_actions(self.actions.review_actions())
+        self.findings_view.add_review_actions([*self.actions.review_actions(), self.actions.verify_writer])
         self.detail = DetailPane(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("viewTabs")
@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
         a.dismiss.triggered.connect(lambda: self.review_selected("dismissed"))
         a.reopen.triggered.connect(lambda: self.review_selected("open"))
         a.note.triggered.connect(self.note_selected)
+        a.verify_writer.triggered.connect(self.verify_selected_writers)
         a.about.triggered.connect(self._about)
         a.filter_help.triggered.connect(lambda: self.ask.inform("Filter syntax", FILTER_HELP))
         self.welcome.new_requested.connect(lambda: self.new_audit())
@@ -706,6 +707,36 @@ class MainWindow(QMainWindow):
             return 0
         return self._save_reviews([(f["key"], f.get("review_status") or "open", note) for f in findings])
 
+    def verify_selected_writers(self) -> int:
+        """Writer findings selected: a reviewer vouches for the writer(s); registry, then re-detect."""
+        if self.store is None:
+            return 0
+        writers = sorted({f["subject"] for f in self.findings_view.selected_findings()
+                          if f.get("subject_type") == "writer" and f.get("subject")})
+        if not writers:
+            self.statusBar().showMessage("Select a finding about a writer first.", 5000)
+            return 0
+        if not self.ask.confirm("Writer verified",
+                                "Add to the writer registry as verified (checked by you):\n\n"
+                                + "\n".join(writers) + "\n\nDetection runs again afterwards."):
+            return 0
+        from auditor.detectors import run_detection
+        from auditor.registry import verify_by_name
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            for name in writers:
+                verify_by_name(self.store, name)
+            run_detection(self.store)
+        except AuditorError as exc:
+            self.report_problem("registry", ", ".join(writers), str(exc))
+            return 0
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.refresh_all()
+        self.statusBar().showMessage(f"{len(writers)} writer(s) marked verified; findings re-checked.", 8000)
+        return len(writers)
+
     def _save_reviews(self, decisions: list[tuple[str, str, str]]) -> int:
         """Store decisions through the core (history in review_log), rescore once, refresh views."""
         if self.store is None:
@@ -793,6 +824,9 @@ class MainWindow(QMainWindow):
         has_selection = bool(self.findings_view.tree.selectionModel().hasSelection()) if has_audit else False
         for action in a.review_actions():
             action.setEnabled(has_audit and in_findings and has_selection)
+        writer_selected = has_audit and in_findings and any(
+            f.get("subject_type") == "writer" for f in self.findings_view.selected_findings())
+        a.verify_writer.setEnabled(writer_selected and not running)
         for action in (a.show_tracks, a.show_artists, a.show_findings, a.find):
             action.setEnabled(has_audit)
         a.export.setEnabled(has_audit and not running)
