@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from auditor import browse
 from auditor.store import Store
 
 from .. import theme
+from .flat_table import FlatTableModel
 from ..safety import display_text, plain_tooltip
 
 ARTIST_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -17,7 +18,9 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Risk", "Band", "Artist", "Tracks", "Top reasons")
 
 
-class ArtistsModel(QAbstractTableModel):
+class ArtistsModel(FlatTableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
@@ -37,20 +40,6 @@ class ArtistsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def cell_value(self, row: int, column: int) -> Any:
         item = self._rows[row]
