@@ -473,6 +473,35 @@ def test_writer_registry_import_from_settings(window: MainWindow, ask: FakeAsk, 
     assert seen[0].startswith("2 writer(s)") and seen[1] == 2
 
 
+def test_registry_entries_are_edited_verified_and_removed_in_settings(window: MainWindow, ask: FakeAsk,
+                                                                     audit: Path, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt as QtNS
+
+    from auditor.registry import list_writers
+
+    window.open_audit(audit)
+    csv = tmp_path / "registry.csv"
+    csv.write_text("name,ipi\nAdrian Kessel,\nNo Id Person,\n", encoding="utf-8")
+    ask.replies["file"] = [csv]
+
+    def run(dialog) -> bool:  # noqa: ANN001
+        dialog.import_button.click()
+        first = dialog.registry_list.topLevelItem(0)
+        first.setText(1, "123456789")  # edit the IPI in place
+        dialog.registry_list.topLevelItem(0).setCheckState(3, QtNS.CheckState.Checked)
+        bad = dialog.registry_list.topLevelItem(1)
+        bad.setText(1, "12")  # not an IPI: refused with a message, nothing stored
+        assert "Registry not changed" in dialog.message.text()
+        dialog.registry_list.topLevelItem(1).setSelected(True)
+        dialog.remove_button.click()
+        return True
+
+    ask.settings_hook = run
+    window.open_settings()
+    (writer,) = list_writers(window.store)
+    assert (writer.name, writer.ipi, writer.verified) == ("Adrian Kessel", "00123456789", True)
+
+
 def dialog_path_role() -> int:
     from ui.views.settings import PATH_ROLE
 

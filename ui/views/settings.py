@@ -327,14 +327,23 @@ class SettingsDialog(QDialog):
         self.registry_list = QTreeWidget(page)
         self.registry_list.setObjectName("registryList")
         self.registry_list.setRootIsDecorated(False)
-        self.registry_list.setHeaderLabels(["Writer", "Identifiers", "Verified", "Aliases"])
-        self.registry_list.header().resizeSection(0, 220)
-        self.registry_list.header().resizeSection(1, 220)
+        self.registry_list.setHeaderLabels(["Writer", "IPI", "ISNI", "Verified", "Aliases"])
+        self.registry_list.header().resizeSection(0, 200)
+        self.registry_list.header().resizeSection(1, 110)
+        self.registry_list.header().resizeSection(2, 150)
+        self.registry_list.setToolTip(plain_tooltip(
+            "Double-click a name, IPI, ISNI or aliases (separated by ;) to edit; tick Verified once a "
+            "person has checked the writer."))
+        self.registry_list.itemChanged.connect(self._registry_item_changed)
+        self._filling_registry = False
         self.imported = False
         self.import_button = QPushButton("Import CSV…", page)
         self.import_button.clicked.connect(self._import_registry)
+        self.remove_button = QPushButton("Remove", page)
+        self.remove_button.clicked.connect(self._remove_registry_writers)
         row = QHBoxLayout()
         row.addWidget(self.import_button)
+        row.addWidget(self.remove_button)
         row.addStretch(1)
         layout.addWidget(self.registry_status)
         layout.addWidget(self.registry_list, 1)
@@ -353,6 +362,7 @@ class SettingsDialog(QDialog):
         if self.store is None:
             self.registry_status.setText("Open an audit to manage its writer registry.")
             self.import_button.setEnabled(False)
+            self.remove_button.setEnabled(False)
             return
         if registry is None:
             self.registry_status.setText("The writer registry is not available in this build.")
@@ -361,15 +371,52 @@ class SettingsDialog(QDialog):
         writers = registry.list_writers(self.store)
         verified = sum(1 for w in writers if w.verified)
         self.registry_status.setText(f"{len(writers):,} writer(s) in this audit's registry, {verified:,} verified.")
-        self.registry_list.clear()
-        for writer in writers[:5000]:
-            ids = ", ".join(f"{label} {value}" for label, value in (("IPI", writer.ipi), ("ISNI", writer.isni))
-                            if value)
-            item = QTreeWidgetItem(self.registry_list, [display_text(writer.name, 200), display_text(ids, 100),
-                                                        "yes" if writer.verified else "",
-                                                        display_text("; ".join(writer.aliases), 200)])
-            item.setToolTip(0, plain_tooltip(writer.name))
+        self._filling_registry = True
+        try:
+            self.registry_list.clear()
+            for writer in writers[:5000]:
+                item = QTreeWidgetItem(self.registry_list, [display_text(writer.name, 200), writer.ipi or "",
+                                                            writer.isni or "", "",
+                                                            display_text("; ".join(writer.aliases), 200)])
+                item.setData(0, Qt.ItemDataRole.UserRole, writer.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(3, Qt.CheckState.Checked if writer.verified else Qt.CheckState.Unchecked)
+                item.setToolTip(0, plain_tooltip(writer.name))
+        finally:
+            self._filling_registry = False
         self.import_button.setEnabled(True)
+        self.remove_button.setEnabled(bool(writers))
+
+    def _registry_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        """An edit in the list goes straight to the registry (validated there)."""
+        registry = self._registry()
+        if self._filling_registry or registry is None or self.store is None:
+            return
+        writer_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        try:
+            if column == 3:
+                registry.set_verified(self.store, writer_id, item.checkState(3) == Qt.CheckState.Checked)
+            elif column in (0, 1, 2, 4):
+                field = {0: "name", 1: "ipi", 2: "isni"}.get(column)
+                if field is not None:
+                    registry.update_writer(self.store, writer_id, **{field: item.text(column).strip()})
+                else:
+                    registry.update_writer(self.store, writer_id,
+                                           aliases=[a for a in item.text(4).split(";") if a.strip()])
+            self.message.setText("Registry updated. Rescan (F5) or re-run detection to apply it.")
+            self.imported = True
+        except (AuditorError, ValueError) as exc:
+            self.message.setText(f"Registry not changed: {exc}")
+        self._update_registry_status()
+
+    def _remove_registry_writers(self) -> None:
+        registry = self._registry()
+        if registry is None or self.store is None:
+            return
+        for item in self.registry_list.selectedItems():
+            registry.remove_writer(self.store, int(item.data(0, Qt.ItemDataRole.UserRole)))
+        self.imported = True
+        self._update_registry_status()
 
     def _import_registry(self) -> None:
         registry = self._registry()
