@@ -59,7 +59,7 @@ class ProgressPrinter:
         self.last_percent = -10
 
     def __call__(self, event: ScanProgress) -> None:
-        if event.phase == "counting":
+        if event.phase in ("counting", "finishing"):  # no file progress to show in these phases
             return
         if event.phase == "detecting":
             self._detecting(event)
