@@ -53,7 +53,7 @@ from .formats.vorbis import collect_flac_blocks, collect_vorbis
 from .model import AudioProps, Candidate, Conflict, Credit, FieldValue, TrackRecord
 from .markers import HEAD_BYTES, TAIL_BYTES, find_markers
 from .names import extract_inline_ids, normalize_ipi, normalize_isni, normalize_name, split_detail, split_names
-from .sniff import AUDIO_EXTENSIONS, sniff_file
+from .sniff import AUDIO_EXTENSIONS, extension_of, sniff_file
 
 HASH_CHUNK = 1 << 20
 
@@ -87,16 +87,25 @@ def family(fmt: str | None) -> str | None:
     return {"mp2": "mp3", "apev2-file": "ape", "id3-file": "mp3"}.get(fmt, fmt)
 
 
+def _record_base(candidate: Candidate) -> dict[str, Any]:
+    """The fields every record of ``candidate`` carries, read or not."""
+    return dict(
+        display_path=candidate.display_path, size=candidate.size, mtime_ns=candidate.mtime_ns,
+        fingerprint=candidate.fingerprint, extension=extension_of(candidate.member or candidate.display_path),
+        archive=candidate.archive, member=candidate.member,
+    )
+
+
+def failed_record(candidate: Candidate, reason: str) -> TrackRecord:
+    """A file that was not (fully) read, with the reason users see."""
+    return TrackRecord(**_record_base(candidate), error=reason)
+
+
 def read_track(candidate: Candidate, read_path: str | None = None) -> TrackRecord:
     """Read ``candidate`` (from ``read_path`` for extracted archive members)."""
     path = read_path or candidate.read_path
-    name = candidate.member or candidate.display_path
-    extension = os.path.splitext(name)[1].lower()
-    base = dict(
-        display_path=candidate.display_path, size=candidate.size, mtime_ns=candidate.mtime_ns,
-        fingerprint=candidate.fingerprint, extension=extension,
-        archive=candidate.archive, member=candidate.member,
-    )
+    base = _record_base(candidate)
+    extension = base["extension"]
     if path is None:
         return TrackRecord(**base, error="internal: no readable location for this file")
     try:

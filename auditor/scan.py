@@ -34,7 +34,7 @@ from .archive import ArchiveExtractor
 from .discover import count_candidates, discover
 from .errors import AuditorError, ReadTimeout
 from .model import Candidate, DiscoveryProblem, TrackRecord
-from .reader import read_track
+from .reader import failed_record, read_track
 from .store import PreparedTrack, Store, prepare_track
 
 DEFAULT_FILE_TIMEOUT = 30.0
@@ -220,7 +220,7 @@ class _ScanRun:
                         items.append((candidate, str(extracted)))
                     except AuditorError as exc:
                         reason = getattr(exc, "reason", str(exc))
-                        self.accept([_failed(candidate, f"refused from archive: {reason}")])
+                        self.accept([failed_record(candidate, f"refused from archive: {reason}")])
                         continue
                 else:
                     items.append((candidate, None))
@@ -283,15 +283,6 @@ class _ScanRun:
             self.store.record_problems(scan_id, self.pending_problems)
             self.pending_problems = []
         self.last_write = time.monotonic()
-
-
-def _failed(candidate: Candidate, reason: str) -> TrackRecord:
-    name = candidate.member or candidate.display_path
-    return TrackRecord(
-        display_path=candidate.display_path, size=candidate.size, mtime_ns=candidate.mtime_ns,
-        fingerprint=candidate.fingerprint, extension=os.path.splitext(name)[1].lower(),
-        archive=candidate.archive, member=candidate.member, error=reason,
-    )
 
 
 def _chunks(items: Iterator[Candidate], size: int) -> Iterator[list[Candidate]]:
@@ -358,7 +349,7 @@ def _read_with_limit(candidate: Candidate, read_path: str | None, timeout: float
     try:
         return _prepare(read_track(candidate, read_path), path, audio)
     except ReadTimeout as exc:  # fired outside reader's own handler (or during analysis)
-        return prepare_track(_failed(candidate, exc.reason))
+        return prepare_track(failed_record(candidate, exc.reason))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -477,7 +468,7 @@ class _PoolReader(_Reader):
             except BrokenProcessPool:
                 broken = True
                 if isolated:
-                    accept([_failed(items[0][0], "the reader process crashed on this file; skipped")])
+                    accept([failed_record(items[0][0], "the reader process crashed on this file; skipped")])
                 else:
                     self.isolate.extend(items)
         if broken:
