@@ -361,33 +361,20 @@ class Store:
         """
         import bisect
 
-        conditions = []
-        params: list[Any] = []
-        for root in roots:
-            root = os.path.abspath(root)
-            prefix_dir, prefix_zip = root.rstrip(os.sep) + os.sep, root + "!/"
-            conditions.append("(path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)")
-            params += [root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip]
-        if seen_count is not None and conditions:
+        under, params = under_roots("path", roots)
+        if seen_count is not None:
             present = self.db.execute(
-                f"SELECT count(*) FROM tracks WHERE status = 'present' AND ({' OR '.join(conditions)})",
-                params).fetchone()[0]
+                f"SELECT count(*) FROM tracks WHERE status = 'present' AND ({under})", params).fetchone()[0]
             if present <= seen_count:  # every present track under the roots was seen: none vanished
                 return 0
         vanished: list[int] = []
-        for root in roots:
-            root = os.path.abspath(root)
-            prefix_dir = root.rstrip(os.sep) + os.sep
-            prefix_zip = root + "!/"
-            cursor = self.db.execute(
-                "SELECT id FROM tracks WHERE status = 'present' "
-                "AND (last_seen_scan IS NULL OR last_seen_scan != ?) "
-                "AND (path = ? OR substr(path, 1, ?) = ? OR substr(path, 1, ?) = ?)",
-                [scan_id, root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip])
-            for (track_id,) in cursor:
-                at = bisect.bisect_left(seen_unchanged, track_id)
-                if at == len(seen_unchanged) or seen_unchanged[at] != track_id:
-                    vanished.append(track_id)
+        cursor = self.db.execute(
+            "SELECT id FROM tracks WHERE status = 'present' "
+            f"AND (last_seen_scan IS NULL OR last_seen_scan != ?) AND ({under})", [scan_id, *params])
+        for (track_id,) in cursor:
+            at = bisect.bisect_left(seen_unchanged, track_id)
+            if at == len(seen_unchanged) or seen_unchanged[at] != track_id:
+                vanished.append(track_id)
         now = utcnow()
         with self.db.atomic():
             for start in range(0, len(vanished), SQL_CHUNK):
@@ -721,7 +708,6 @@ class Store:
         rows = list(self.db["audio_features"].rows_where("track_id = ?", [track_id]))
         return rows[0] if rows else None
 
-
     # --- declarations and reference catalogs (issue 7) -----------------------------------
 
     def present_track_keys(self) -> Iterator[tuple[int, str, str | None]]:
@@ -731,17 +717,12 @@ class Store:
     def replace_declarations(self, roots: Sequence[str], scan_id: int,
                              recordings: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
         """Drop declared rows whose source lies under ``roots``; insert ``(recording, contributors)``."""
+        where, args = under_roots("source", roots)
         with self.db.atomic():
-            for root in roots:
-                root = os.path.abspath(root)
-                prefix_dir = root.rstrip(os.sep) + os.sep
-                prefix_zip = root + "!/"
-                where = ("source = ? OR substr(source, 1, ?) = ? OR substr(source, 1, ?) = ?")
-                args = [root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip]
-                self.db.execute(
-                    f"DELETE FROM declared_contributors WHERE declared_id IN "
-                    f"(SELECT id FROM declared_recordings WHERE {where})", args)
-                self.db.execute(f"DELETE FROM declared_recordings WHERE {where}", args)
+            self.db.execute(
+                f"DELETE FROM declared_contributors WHERE declared_id IN "
+                f"(SELECT id FROM declared_recordings WHERE {where})", args)
+            self.db.execute(f"DELETE FROM declared_recordings WHERE {where}", args)
             for recording, contributors in recordings:
                 declared_id = int(self.db["declared_recordings"].insert({**recording, "scan_id": scan_id}).last_pk)
                 if contributors:
@@ -796,6 +777,21 @@ class Store:
         with self.db.atomic():
             cursor = self.db.execute('DELETE FROM "references" WHERE path = ?', [path])
         return cursor.rowcount > 0
+
+
+def under_roots(column: str, roots: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL (and parameters) for "``column`` is one of ``roots`` or lies inside it, or inside it as a ZIP".
+
+    One definition, because "under the scanned roots" decides what is missing and which
+    declarations a rescan replaces; ``"0"`` when there are no roots.
+    """
+    clauses, params = [], []
+    for root in roots:
+        root = os.path.abspath(root)
+        prefix_dir, prefix_zip = root.rstrip(os.sep) + os.sep, root + "!/"
+        clauses.append(f"({column} = ? OR substr({column}, 1, ?) = ? OR substr({column}, 1, ?) = ?)")
+        params += [root, len(prefix_dir), prefix_dir, len(prefix_zip), prefix_zip]
+    return (" OR ".join(clauses) or "0"), params
 
 
 def _leading_int(value: str | None) -> int | None:
