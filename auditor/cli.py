@@ -430,8 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     reference = sub.add_parser("reference", help="reference catalogs (other audits or folders) to compare with")
     reference_sub = reference.add_subparsers(dest="reference_command", required=True, metavar="ACTION")
-    ref_add = reference_sub.add_parser("add", help="add an audit database, or a folder (scanned into "
-                                                   "<folder>.reference.sqlite)")
+    ref_add = reference_sub.add_parser("add", help="add an audit database, or a folder (scanned into an "
+                                                   "audit kept in <DB>.references/)")
     ref_add.add_argument("path", metavar="PATH")
     ref_add.add_argument("--db", required=True)
     ref_add.add_argument("--workers", type=int, default=None)

@@ -32,9 +32,11 @@ def test_a_resubmitted_file_under_a_new_title_and_isrc_is_reported_naming_the_re
     (submission / "manifest.csv").write_text(  # ... declared under a new title and ISRC
         "File,ISRC,Title,Artist\nfresh.flac,QZNEW2500001,Neon Tide,Lyra Solenne\n", encoding="utf-8")
     flac(submission / "honest.flac", 0.6, title="Honest Song", artist="Lyra Solenne", isrc="QZNEW2500002")
+    before = sorted(p.name for p in label.iterdir())
     with Store(tmp_path / "audit.sqlite") as store:
         row = add_reference(store, label, audio=False, workers=0)
-        assert row["kind"] == "folder" and (tmp_path / "label.reference.sqlite").is_file()
+        assert row["kind"] == "folder" and len(list((tmp_path / "audit.references").glob("label-*.sqlite"))) == 1
+        assert sorted(p.name for p in label.iterdir()) == before  # nothing written in the label's folder
         run_audit(store, [submission], workers=0, thresholds=DEFAULTS)
         (found,) = findings(store, "declared.reference_reuse")
     assert found["subject"] == str(submission / "fresh.flac") and found["severity"] == "medium"

@@ -1,7 +1,7 @@
 """Reference catalogs: what the label already holds, to compare a submission against.
 
 A reference is another audit database, or a folder that is scanned once into a
-sibling audit file ``<folder>.reference.sqlite`` (rescanning it later is a
+audit file in ``<audit>.references/`` beside this audit (rescanning it later is a
 quiet incremental scan).  References are read read-only at detection time:
 an older reference audit is never migrated or otherwise written by a
 submission's audit.
@@ -9,6 +9,7 @@ submission's audit.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from .declared import normalize_isrc
 if TYPE_CHECKING:
     from ..store import Store
 
-REFERENCE_SUFFIX = ".reference.sqlite"
+REFERENCES_DIR_SUFFIX = ".references"
 
 
 class ReferenceError(AuditorError):
@@ -42,9 +43,16 @@ class ReferenceTrack:
     fingerprint: bytes | None
 
 
-def reference_db_path(path: str, kind: str) -> Path:
-    """The audit file holding a reference's tracks."""
-    return Path(path) if kind == "audit" else Path(path.rstrip("/" + os.sep) + REFERENCE_SUFFIX)
+def reference_db_path(store: Store, path: str, kind: str) -> Path:
+    """The audit file holding a reference's tracks.
+
+    A scanned folder's audit lives beside *this* audit (``<audit>.references/``), never in
+    or next to the label's catalog folder: the auditor writes nothing where the audio is.
+    """
+    if kind == "audit":
+        return Path(path)
+    digest = hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return store.path.parent / f"{store.path.stem}{REFERENCES_DIR_SUFFIX}" / f"{Path(path).name}-{digest}.sqlite"
 
 
 def _connect_read_only(db_path: Path) -> sqlite3.Connection:
@@ -63,7 +71,7 @@ def _connect_read_only(db_path: Path) -> sqlite3.Connection:
 
 def add_reference(store: Store, path: str | os.PathLike[str], *, audio: bool = False,
                   workers: int | None = None) -> dict[str, Any]:
-    """Add an audit database or a folder (scanned into ``<folder>.reference.sqlite``) as a reference."""
+    """Add an audit database, or a folder (scanned into an audit beside this one), as a reference."""
     target = Path(path).expanduser().resolve()
     if target == store.path.resolve():
         raise ReferenceError(f"{target}: an audit cannot be its own reference catalog")
@@ -71,7 +79,8 @@ def add_reference(store: Store, path: str | os.PathLike[str], *, audio: bool = F
         from ..audit import run_audit
         from ..store import Store as AuditStore
 
-        db_path = reference_db_path(str(target), "folder")
+        db_path = reference_db_path(store, str(target), "folder")
+        db_path.parent.mkdir(exist_ok=True)
         with AuditStore(db_path) as reference:
             summary = run_audit(reference, [target], workers=workers, audio=audio)
         if summary.status != "completed":
@@ -96,7 +105,7 @@ def list_references(store: Store) -> list[dict[str, Any]]:
     """References with their audit file and present-track count (``None`` when unreadable)."""
     rows = []
     for row in store.reference_rows():
-        db_path = reference_db_path(row["path"], row["kind"])
+        db_path = reference_db_path(store, row["path"], row["kind"])
         try:
             conn = _connect_read_only(db_path)
             try:
@@ -114,7 +123,7 @@ def load_reference_tracks(store: Store) -> tuple[list[ReferenceTrack], list[str]
     tracks: list[ReferenceTrack] = []
     problems: list[str] = []
     for row in store.reference_rows():
-        db_path = reference_db_path(row["path"], row["kind"])
+        db_path = reference_db_path(store, row["path"], row["kind"])
         try:
             conn = _connect_read_only(db_path)
         except ReferenceError as exc:
@@ -145,7 +154,7 @@ def reference_writer_identifiers(store: Store) -> dict[str, tuple[str | None, st
     found: dict[str, tuple[str | None, str | None]] = {}
     for row in store.reference_rows():
         try:
-            conn = _connect_read_only(reference_db_path(row["path"], row["kind"]))
+            conn = _connect_read_only(reference_db_path(store, row["path"], row["kind"]))
         except ReferenceError:
             continue
         try:
