@@ -27,6 +27,7 @@ from mutagen.asf import ASF
 from mutagen.dsdiff import DSDIFF
 from mutagen.dsf import DSF
 from mutagen.flac import FLAC
+from mutagen.id3 import ID3
 from mutagen.monkeysaudio import MonkeysAudio
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
@@ -232,8 +233,7 @@ def _collect_tags(audio: Any, fileobj: BinaryIO, fmt: str, collector: TagCollect
             collector.layout.append(id3_layout_signature(layout))
             collector.problems.extend(layout.problems)
     if tags is not None:
-        kind = type(tags).__name__
-        if kind in ("ID3", "_WaveID3", "_IFFID3", "_DSFID3", "_DSDIFFID3", "ID3Tags") or hasattr(tags, "version") and hasattr(tags, "getall"):
+        if isinstance(tags, ID3):  # MP3, and the ID3 chunks of WAV/AIFF/DSF/DFF (mutagen subclasses)
             collect_id3v2(tags, collector)
         elif fmt == "mp4":
             collect_mp4(tags, collector)
@@ -241,7 +241,7 @@ def _collect_tags(audio: Any, fileobj: BinaryIO, fmt: str, collector: TagCollect
             collect_asf(tags, collector)
         elif hasattr(tags, "vendor"):
             collect_vorbis(tags, collector)
-        elif kind == "APEv2":
+        elif isinstance(tags, APEv2):
             collect_apev2(tags, collector)
     if fmt == "flac":
         collect_flac_blocks(audio, collector)
@@ -289,8 +289,6 @@ def _audio_props(audio: Any, fmt: str, collector: TagCollector) -> AudioProps:
         codec = getattr(info, "codec_name", None) or "asf"
     elif fmt in ("ogg-vorbis", "ogg-opus", "ogg-speex", "musepack"):
         mode = "VBR"
-    elif fmt == "wavpack" and getattr(info, "bitrate", 0) and getattr(info, "bits_per_sample", 0) == 0:
-        mode = "unknown"
     if settings is None:
         settings = next((v.value for v in collector.mapped_values("encoder_settings")), None)
     tag_tool = next((e for e in collector.encoders if not e.source.startswith("MPEG:")), None)

@@ -39,7 +39,7 @@ class TagCollector:
     problems: list[str] = field(default_factory=list)
     containers: list[str] = field(default_factory=list)
     layout: list[str] = field(default_factory=list)
-    _artwork_seen: set[str] = field(default_factory=set)
+    _artwork_seen: set[tuple[str, str]] = field(default_factory=set)
 
     def container(self, name: str) -> None:
         if name not in self.containers:

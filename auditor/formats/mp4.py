@@ -38,8 +38,7 @@ def _collect_item(key: str, values: Any, collector: TagCollector, label: str) ->
             else:
                 collector.binary(label, key, bytes(value), "freeform-binary")
         if texts:
-            target = freeform_target(name) if mean == "com.apple.iTunes" or mean else freeform_target(name)
-            collector.text(label, key, texts, target)
+            collector.text(label, key, texts, freeform_target(name))  # any mean: the name is what tools vary
             if name.upper() == "ENCODER":
                 for text in texts:
                     collector.encoder(f"{label}:{key}", text)
