@@ -320,7 +320,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(plain_label(
             "Writers your label knows (name, IPI/ISNI). A credited writer found in the registry is "
-            "not reported as untraceable. Import a CSV with columns such as name, ipi, isni, aliases.",
+            "not reported as untraceable. Import a CSV with columns such as name, ipi, isni, aliases; "
+            "double-click a value to edit it, tick Verified once a person has checked the writer.",
             page, wrap=True))
         self.registry_status = plain_label("", page, wrap=True)
         self.registry_status.setObjectName("registryStatus")
